@@ -1,0 +1,389 @@
+package io.zmqws.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.zmqws.session.OverflowPolicy;
+import io.zmqws.socket.EndpointType;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for zmqws.
+ */
+@ConfigurationProperties("zmqws")
+public class ZmqwsProperties {
+
+	/**
+	 * Named ZeroMQ endpoints that clients may open sockets on. Clients refer to them by
+	 * name only; addresses never leave the server.
+	 */
+	private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+
+	private final WebSocket websocket = new WebSocket();
+
+	private final Session session = new Session();
+
+	private final Zmq zmq = new Zmq();
+
+	public Map<String, Endpoint> getEndpoints() {
+		return this.endpoints;
+	}
+
+	public WebSocket getWebsocket() {
+		return this.websocket;
+	}
+
+	public Session getSession() {
+		return this.session;
+	}
+
+	public Zmq getZmq() {
+		return this.zmq;
+	}
+
+	/**
+	 * One named endpoint.
+	 */
+	public static class Endpoint {
+
+		/**
+		 * Kind of service behind the endpoint: REQ (request/reply to REP or ROUTER
+		 * backends), SUB (subscriptions to PUB backends) or PUSH (to PULL backends).
+		 */
+		private EndpointType type;
+
+		/**
+		 * ZeroMQ addresses, e.g. tcp://127.0.0.1:5555. Several addresses spread requests
+		 * and pushes over the backends and merge their publications.
+		 */
+		private List<String> address = new ArrayList<>();
+
+		/**
+		 * Whether the gateway binds the addresses, so backends connect to it, rather than
+		 * connecting to them.
+		 */
+		private boolean bind;
+
+		/**
+		 * How long a request may wait for its reply. Clients may ask for less, never for
+		 * more.
+		 */
+		private Duration requestTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Requests that may await replies on this endpoint at once, across all clients.
+		 */
+		private int maxPendingRequests = 10_000;
+
+		/**
+		 * ZeroMQ send high-water mark, in messages.
+		 */
+		private int sendHighWaterMark = 1000;
+
+		/**
+		 * ZeroMQ receive high-water mark, in messages.
+		 */
+		private int receiveHighWaterMark = 1000;
+
+		/**
+		 * Largest message, all frames together, in either direction. Larger client
+		 * messages are refused with message_too_large; a backend sending a larger one is
+		 * disconnected by ZeroMQ.
+		 */
+		private DataSize maxMessageSize = DataSize.ofMegabytes(1);
+
+		/**
+		 * How long unsent messages are kept when the endpoint closes.
+		 */
+		private Duration linger = Duration.ZERO;
+
+		/**
+		 * First delay before reconnecting to a lost backend.
+		 */
+		private Duration reconnectInterval = Duration.ofMillis(100);
+
+		/**
+		 * Largest delay between reconnect attempts.
+		 */
+		private Duration reconnectIntervalMax = Duration.ofSeconds(5);
+
+		/**
+		 * Whether messages are queued only to connected backends, so that a request or
+		 * push with no live backend fails at once with backend_unavailable instead of
+		 * waiting and reaching a backend that starts later.
+		 */
+		private boolean immediate = true;
+
+		/**
+		 * Operations that may wait for the endpoint's thread; beyond it clients get
+		 * overloaded.
+		 */
+		private int commandQueueCapacity = 10_000;
+
+		public EndpointType getType() {
+			return this.type;
+		}
+
+		public void setType(EndpointType type) {
+			this.type = type;
+		}
+
+		public List<String> getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(List<String> address) {
+			this.address = address;
+		}
+
+		public boolean isBind() {
+			return this.bind;
+		}
+
+		public void setBind(boolean bind) {
+			this.bind = bind;
+		}
+
+		public Duration getRequestTimeout() {
+			return this.requestTimeout;
+		}
+
+		public void setRequestTimeout(Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+		}
+
+		public int getMaxPendingRequests() {
+			return this.maxPendingRequests;
+		}
+
+		public void setMaxPendingRequests(int maxPendingRequests) {
+			this.maxPendingRequests = maxPendingRequests;
+		}
+
+		public int getSendHighWaterMark() {
+			return this.sendHighWaterMark;
+		}
+
+		public void setSendHighWaterMark(int sendHighWaterMark) {
+			this.sendHighWaterMark = sendHighWaterMark;
+		}
+
+		public int getReceiveHighWaterMark() {
+			return this.receiveHighWaterMark;
+		}
+
+		public void setReceiveHighWaterMark(int receiveHighWaterMark) {
+			this.receiveHighWaterMark = receiveHighWaterMark;
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+		public Duration getLinger() {
+			return this.linger;
+		}
+
+		public void setLinger(Duration linger) {
+			this.linger = linger;
+		}
+
+		public Duration getReconnectInterval() {
+			return this.reconnectInterval;
+		}
+
+		public void setReconnectInterval(Duration reconnectInterval) {
+			this.reconnectInterval = reconnectInterval;
+		}
+
+		public Duration getReconnectIntervalMax() {
+			return this.reconnectIntervalMax;
+		}
+
+		public void setReconnectIntervalMax(Duration reconnectIntervalMax) {
+			this.reconnectIntervalMax = reconnectIntervalMax;
+		}
+
+		public boolean isImmediate() {
+			return this.immediate;
+		}
+
+		public void setImmediate(boolean immediate) {
+			this.immediate = immediate;
+		}
+
+		public int getCommandQueueCapacity() {
+			return this.commandQueueCapacity;
+		}
+
+		public void setCommandQueueCapacity(int commandQueueCapacity) {
+			this.commandQueueCapacity = commandQueueCapacity;
+		}
+
+	}
+
+	/**
+	 * The WebSocket endpoint.
+	 */
+	public static class WebSocket {
+
+		/**
+		 * Path of the WebSocket endpoint.
+		 */
+		private String path = "/zmqws";
+
+		/**
+		 * Largest WebSocket message a client may send; larger ones close the connection
+		 * with 1009.
+		 */
+		private DataSize maxFrameSize = DataSize.ofMegabytes(2);
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public DataSize getMaxFrameSize() {
+			return this.maxFrameSize;
+		}
+
+		public void setMaxFrameSize(DataSize maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+		}
+
+	}
+
+	/**
+	 * Limits and policies of one client connection.
+	 */
+	public static class Session {
+
+		/**
+		 * Virtual sockets a connection may have open at once.
+		 */
+		private int maxSockets = 64;
+
+		/**
+		 * Topic subscriptions a connection may hold across its sockets.
+		 */
+		private int maxSubscriptions = 256;
+
+		/**
+		 * Requests a connection may have awaiting replies at once.
+		 */
+		private int maxPendingRequests = 1024;
+
+		/**
+		 * Messages queued for a client that reads slowly before the overflow policy
+		 * applies.
+		 */
+		private int outboundCapacity = 1024;
+
+		/**
+		 * What happens when a client's outbound queue is full: DROP_OLDEST drops the
+		 * oldest published message and reports the count; CLOSE closes the connection
+		 * with 1008.
+		 */
+		private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
+
+		public int getMaxSockets() {
+			return this.maxSockets;
+		}
+
+		public void setMaxSockets(int maxSockets) {
+			this.maxSockets = maxSockets;
+		}
+
+		public int getMaxSubscriptions() {
+			return this.maxSubscriptions;
+		}
+
+		public void setMaxSubscriptions(int maxSubscriptions) {
+			this.maxSubscriptions = maxSubscriptions;
+		}
+
+		public int getMaxPendingRequests() {
+			return this.maxPendingRequests;
+		}
+
+		public void setMaxPendingRequests(int maxPendingRequests) {
+			this.maxPendingRequests = maxPendingRequests;
+		}
+
+		public int getOutboundCapacity() {
+			return this.outboundCapacity;
+		}
+
+		public void setOutboundCapacity(int outboundCapacity) {
+			this.outboundCapacity = outboundCapacity;
+		}
+
+		public OverflowPolicy getOverflowPolicy() {
+			return this.overflowPolicy;
+		}
+
+		public void setOverflowPolicy(OverflowPolicy overflowPolicy) {
+			this.overflowPolicy = overflowPolicy;
+		}
+
+	}
+
+	/**
+	 * The shared ZeroMQ context.
+	 */
+	public static class Zmq {
+
+		/**
+		 * ZeroMQ I/O threads.
+		 */
+		private int ioThreads = 1;
+
+		/**
+		 * How long an endpoint may take to bind or connect at start-up.
+		 */
+		private Duration startTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * How long an endpoint may take to close its socket at shutdown.
+		 */
+		private Duration stopTimeout = Duration.ofSeconds(5);
+
+		public int getIoThreads() {
+			return this.ioThreads;
+		}
+
+		public void setIoThreads(int ioThreads) {
+			this.ioThreads = ioThreads;
+		}
+
+		public Duration getStartTimeout() {
+			return this.startTimeout;
+		}
+
+		public void setStartTimeout(Duration startTimeout) {
+			this.startTimeout = startTimeout;
+		}
+
+		public Duration getStopTimeout() {
+			return this.stopTimeout;
+		}
+
+		public void setStopTimeout(Duration stopTimeout) {
+			this.stopTimeout = stopTimeout;
+		}
+
+	}
+
+}

@@ -1,0 +1,68 @@
+package io.zmqws.autoconfigure;
+
+import java.util.Map;
+
+import io.zmqws.protocol.ProtocolCodec;
+import io.zmqws.server.ZmqwsWebSocketHandler;
+import io.zmqws.server.ZmqwsWebSocketWebHandler;
+import io.zmqws.session.SessionSettings;
+import io.zmqws.socket.ZmqEndpoints;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+
+/**
+ * Auto-configuration of the zmqws WebSocket endpoint on a reactive (WebFlux on Reactor
+ * Netty) web application.
+ */
+@AutoConfiguration(after = { ZmqwsAutoConfiguration.class, WebFluxAutoConfiguration.class })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnClass({ WebSocketHandler.class, HttpServer.class })
+@ConditionalOnBean(ZmqEndpoints.class)
+public final class ZmqwsWebSocketAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ZmqwsWebSocketHandler zmqwsWebSocketHandler(ZmqEndpoints endpoints, ProtocolCodec codec,
+			SessionSettings settings) {
+		return new ZmqwsWebSocketHandler(endpoints, codec, settings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "zmqwsWebSocketService")
+	WebSocketService zmqwsWebSocketService(ZmqwsProperties properties,
+			ObjectProvider<ZmqwsWebSocketServerSpecCustomizer> customizers) {
+		int maxFrameSize = (int) Math.min(Integer.MAX_VALUE, properties.getWebsocket().getMaxFrameSize().toBytes());
+		return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(() -> {
+			WebsocketServerSpec.Builder builder = WebsocketServerSpec.builder().maxFramePayloadLength(maxFrameSize);
+			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+			return builder;
+		}));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "zmqwsHandlerMapping")
+	HandlerMapping zmqwsHandlerMapping(ZmqwsProperties properties, ZmqwsWebSocketHandler handler,
+			WebSocketService zmqwsWebSocketService) {
+		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(
+				Map.of(properties.getWebsocket().getPath(), new ZmqwsWebSocketWebHandler(zmqwsWebSocketService, handler)));
+		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+		return mapping;
+	}
+
+}

@@ -1,0 +1,287 @@
+package io.zmqws.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The JSON encoding of protocol v1 ({@value #SUBPROTOCOL}), carried in text frames.
+ * <p>
+ * A frame is a JSON string when its bytes are valid UTF-8 and an object
+ * {@code {"base64": "..."}} otherwise.
+ */
+public final class JsonProtocolCodec implements ProtocolCodec {
+
+	/** The WebSocket subprotocol that selects this codec. */
+	public static final String SUBPROTOCOL = "zmqws.v1.json";
+
+	private static final String BASE64 = "base64";
+
+	private final JsonMapper mapper;
+
+	public JsonProtocolCodec() {
+		this(JsonMapper.builder().build());
+	}
+
+	public JsonProtocolCodec(JsonMapper mapper) {
+		this.mapper = mapper;
+	}
+
+	@Override
+	public String subprotocol() {
+		return SUBPROTOCOL;
+	}
+
+	@Override
+	public boolean textFrames() {
+		return true;
+	}
+
+	@Override
+	public ClientMessage decode(byte[] bytes) {
+		JsonNode root;
+		try {
+			root = this.mapper.readTree(bytes);
+		}
+		catch (JacksonException ex) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "Message is not valid JSON");
+		}
+		if (root == null || !root.isObject()) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE, "Message must be a JSON object");
+		}
+		Fields fields = new Fields(root);
+		String op = fields.requiredString("op");
+		fields.op = op;
+		return switch (op) {
+			case "open" -> new ClientMessage.Open(fields.sid(), fields.requiredString("endpoint"));
+			case "close" -> new ClientMessage.Close(fields.sid());
+			case "request" -> {
+				long sid = fields.sid();
+				long id = fields.requiredLong("id");
+				fields.id = id;
+				yield new ClientMessage.Request(sid, id, fields.frames(), fields.optionalTimeout());
+			}
+			case "subscribe" -> new ClientMessage.Subscribe(fields.sid(), fields.topic());
+			case "unsubscribe" -> new ClientMessage.Unsubscribe(fields.sid(), fields.topic());
+			case "push" -> {
+				long sid = fields.sid();
+				Long id = fields.optionalLong("id");
+				fields.id = id;
+				yield new ClientMessage.Push(sid, id, fields.frames());
+			}
+			case "ping" -> new ClientMessage.Ping(fields.optionalLong("id"));
+			default -> throw new ProtocolException(ErrorCode.UNKNOWN_OP, "Unknown op '" + abbreviate(op) + "'", null,
+					null, null);
+		};
+	}
+
+	@Override
+	public byte[] encode(ServerMessage message) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+		try (JsonGenerator json = this.mapper.createGenerator(out)) {
+			json.writeStartObject();
+			json.writeStringProperty("op", message.op());
+			if (message instanceof ServerMessage.Welcome welcome) {
+				json.writeStringProperty("protocol", welcome.protocol());
+				json.writeStringProperty("session", welcome.session());
+				ServerMessage.Limits limits = welcome.limits();
+				json.writeName("limits");
+				json.writeStartObject();
+				json.writeNumberProperty("maxMessageSize", limits.maxMessageSize());
+				json.writeNumberProperty("maxSockets", limits.maxSockets());
+				json.writeNumberProperty("maxSubscriptions", limits.maxSubscriptions());
+				json.writeNumberProperty("maxPendingRequests", limits.maxPendingRequests());
+				json.writeEndObject();
+			}
+			else if (message instanceof ServerMessage.Opened opened) {
+				json.writeNumberProperty("sid", opened.sid());
+				json.writeStringProperty("endpoint", opened.endpoint());
+				json.writeStringProperty("type", opened.type());
+			}
+			else if (message instanceof ServerMessage.Closed closed) {
+				json.writeNumberProperty("sid", closed.sid());
+			}
+			else if (message instanceof ServerMessage.Reply reply) {
+				json.writeNumberProperty("sid", reply.sid());
+				json.writeNumberProperty("id", reply.id());
+				writeFrames(json, reply.frames());
+			}
+			else if (message instanceof ServerMessage.Message published) {
+				json.writeNumberProperty("sid", published.sid());
+				writeFrames(json, published.frames());
+				if (published.dropped() > 0) {
+					json.writeNumberProperty("dropped", published.dropped());
+				}
+			}
+			else if (message instanceof ServerMessage.Subscribed subscribed) {
+				json.writeNumberProperty("sid", subscribed.sid());
+				json.writeName("topic");
+				writeFrame(json, subscribed.topic());
+			}
+			else if (message instanceof ServerMessage.Unsubscribed unsubscribed) {
+				json.writeNumberProperty("sid", unsubscribed.sid());
+				json.writeName("topic");
+				writeFrame(json, unsubscribed.topic());
+			}
+			else if (message instanceof ServerMessage.Pushed pushed) {
+				json.writeNumberProperty("sid", pushed.sid());
+				json.writeNumberProperty("id", pushed.id());
+			}
+			else if (message instanceof ServerMessage.Pong pong) {
+				if (pong.id() != null) {
+					json.writeNumberProperty("id", pong.id());
+				}
+			}
+			else if (message instanceof ServerMessage.Error error) {
+				json.writeStringProperty("code", error.code().code());
+				json.writeStringProperty("message", error.message());
+				if (error.failedOp() != null) {
+					json.writeStringProperty("failedOp", error.failedOp());
+				}
+				if (error.sid() != null) {
+					json.writeNumberProperty("sid", error.sid());
+				}
+				if (error.id() != null) {
+					json.writeNumberProperty("id", error.id());
+				}
+			}
+			json.writeEndObject();
+		}
+		return out.toByteArray();
+	}
+
+	private static void writeFrames(JsonGenerator json, List<byte[]> frames) {
+		json.writeName("frames");
+		json.writeStartArray();
+		for (byte[] frame : frames) {
+			writeFrame(json, frame);
+		}
+		json.writeEndArray();
+	}
+
+	private static void writeFrame(JsonGenerator json, byte[] frame) {
+		String text = FrameText.asText(frame);
+		if (text != null) {
+			json.writeString(text);
+		}
+		else {
+			json.writeStartObject();
+			json.writeStringProperty(BASE64, Base64.getEncoder().encodeToString(frame));
+			json.writeEndObject();
+		}
+	}
+
+	private static String abbreviate(String value) {
+		return (value.length() <= 40) ? value : value.substring(0, 40) + "...";
+	}
+
+	/** Reads fields of one message, remembering enough context to report errors. */
+	private static final class Fields {
+
+		private final JsonNode root;
+
+		private String op;
+
+		private Long sid;
+
+		private Long id;
+
+		Fields(JsonNode root) {
+			this.root = root;
+		}
+
+		long sid() {
+			long value = requiredLong("sid");
+			if (value < 0) {
+				throw error(ErrorCode.INVALID_FIELD, "Field 'sid' must not be negative");
+			}
+			this.sid = value;
+			return value;
+		}
+
+		String requiredString(String name) {
+			JsonNode node = required(name);
+			if (!node.isString()) {
+				throw error(ErrorCode.INVALID_FIELD, "Field '" + name + "' must be a string");
+			}
+			return node.stringValue();
+		}
+
+		long requiredLong(String name) {
+			JsonNode node = required(name);
+			if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+				throw error(ErrorCode.INVALID_FIELD, "Field '" + name + "' must be an integer");
+			}
+			return node.longValue();
+		}
+
+		Long optionalLong(String name) {
+			JsonNode node = this.root.get(name);
+			return (node == null || node.isNull()) ? null : requiredLong(name);
+		}
+
+		long optionalTimeout() {
+			Long timeout = optionalLong("timeout");
+			if (timeout == null) {
+				return 0;
+			}
+			if (timeout <= 0) {
+				throw error(ErrorCode.INVALID_FIELD, "Field 'timeout' must be a positive number of milliseconds");
+			}
+			return timeout;
+		}
+
+		byte[] topic() {
+			return frame("topic", required("topic"));
+		}
+
+		List<byte[]> frames() {
+			JsonNode node = required("frames");
+			if (!node.isArray() || node.isEmpty()) {
+				throw error(ErrorCode.INVALID_FIELD, "Field 'frames' must be a non-empty array");
+			}
+			List<byte[]> frames = new ArrayList<>(node.size());
+			for (JsonNode frame : node) {
+				frames.add(frame("frames", frame));
+			}
+			return frames;
+		}
+
+		private byte[] frame(String name, JsonNode node) {
+			if (node.isString()) {
+				return node.stringValue().getBytes(StandardCharsets.UTF_8);
+			}
+			if (node.isObject() && node.size() == 1 && node.get(BASE64) != null && node.get(BASE64).isString()) {
+				try {
+					return Base64.getDecoder().decode(node.get(BASE64).stringValue());
+				}
+				catch (IllegalArgumentException ex) {
+					throw error(ErrorCode.INVALID_FIELD, "Field '" + name + "' holds invalid base64");
+				}
+			}
+			throw error(ErrorCode.INVALID_FIELD,
+					"Field '" + name + "' must hold strings or {\"base64\": \"...\"} objects");
+		}
+
+		private JsonNode required(String name) {
+			JsonNode node = this.root.get(name);
+			if (node == null || node.isNull()) {
+				throw error(ErrorCode.MISSING_FIELD, "Field '" + name + "' is required");
+			}
+			return node;
+		}
+
+		private ProtocolException error(ErrorCode code, String message) {
+			return new ProtocolException(code, message, this.op, this.sid, this.id);
+		}
+
+	}
+
+}

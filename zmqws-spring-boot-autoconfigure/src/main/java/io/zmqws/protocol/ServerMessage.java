@@ -1,0 +1,103 @@
+package io.zmqws.protocol;
+
+import java.util.List;
+
+/**
+ * A message sent by the gateway to a client.
+ */
+public sealed interface ServerMessage {
+
+	/** The operation name on the wire, e.g. {@code "reply"}. */
+	String op();
+
+	/** First message on every connection. */
+	record Welcome(String protocol, String session, Limits limits) implements ServerMessage {
+		@Override
+		public String op() {
+			return "welcome";
+		}
+	}
+
+	/** The limits a client must respect on this connection. */
+	record Limits(long maxMessageSize, int maxSockets, int maxSubscriptions, int maxPendingRequests) {
+	}
+
+	/** Virtual socket {@code sid} is open on {@code endpoint}, a socket of {@code type}. */
+	record Opened(long sid, String endpoint, String type) implements ServerMessage {
+		@Override
+		public String op() {
+			return "opened";
+		}
+	}
+
+	/** Virtual socket {@code sid} is closed. */
+	record Closed(long sid) implements ServerMessage {
+		@Override
+		public String op() {
+			return "closed";
+		}
+	}
+
+	/** The reply to request {@code id} on socket {@code sid}. */
+	record Reply(long sid, long id, List<byte[]> frames) implements ServerMessage {
+		@Override
+		public String op() {
+			return "reply";
+		}
+	}
+
+	/**
+	 * A published message for SUB socket {@code sid}; {@code dropped} counts messages
+	 * this connection lost to its outbound limit since the previous delivered message.
+	 */
+	record Message(long sid, List<byte[]> frames, long dropped) implements ServerMessage {
+		@Override
+		public String op() {
+			return "message";
+		}
+	}
+
+	/** The topic prefix is active on SUB socket {@code sid}. */
+	record Subscribed(long sid, byte[] topic) implements ServerMessage {
+		@Override
+		public String op() {
+			return "subscribed";
+		}
+	}
+
+	/** The topic prefix was removed from SUB socket {@code sid}. */
+	record Unsubscribed(long sid, byte[] topic) implements ServerMessage {
+		@Override
+		public String op() {
+			return "unsubscribed";
+		}
+	}
+
+	/** Acknowledges push {@code id} on socket {@code sid} once handed to ZeroMQ. */
+	record Pushed(long sid, long id) implements ServerMessage {
+		@Override
+		public String op() {
+			return "pushed";
+		}
+	}
+
+	/** The answer to a {@link ClientMessage.Ping}. */
+	record Pong(Long id) implements ServerMessage {
+		@Override
+		public String op() {
+			return "pong";
+		}
+	}
+
+	/**
+	 * An error; {@code sid}, {@code id} and {@code failedOp} say what it answers when
+	 * known, and are {@code null} otherwise.
+	 */
+	record Error(ErrorCode code, String message, Long sid, Long id, String failedOp) implements ServerMessage {
+		@Override
+		public String op() {
+			return "error";
+		}
+	}
+
+}

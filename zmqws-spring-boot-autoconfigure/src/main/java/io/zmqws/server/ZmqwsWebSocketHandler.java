@@ -1,0 +1,155 @@
+package io.zmqws.server;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.zmqws.protocol.CloseCodes;
+import io.zmqws.protocol.ErrorCode;
+import io.zmqws.protocol.ProtocolCodec;
+import io.zmqws.protocol.ProtocolException;
+import io.zmqws.protocol.ServerMessage;
+import io.zmqws.session.CloseReason;
+import io.zmqws.session.SessionSettings;
+import io.zmqws.session.ZmqwsSession;
+import io.zmqws.socket.ZmqEndpoints;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.util.StringUtils;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+
+/**
+ * Serves the zmqws protocol on WebSocket connections: each connection is one
+ * {@link ZmqwsSession}, fed by {@code receive()} and drained by {@code send()}.
+ * <p>
+ * On shutdown, open connections are closed with {@value CloseCodes#GOING_AWAY} before the
+ * web server and the ZeroMQ endpoints stop.
+ */
+public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
+
+	private static final String PROTOCOL_HEADER = "Sec-WebSocket-Protocol";
+
+	private final ZmqEndpoints endpoints;
+
+	private final ProtocolCodec codec;
+
+	private final SessionSettings settings;
+
+	private final Set<ZmqwsSession> sessions = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean running;
+
+	public ZmqwsWebSocketHandler(ZmqEndpoints endpoints, ProtocolCodec codec, SessionSettings settings) {
+		this.endpoints = endpoints;
+		this.codec = codec;
+		this.settings = settings;
+	}
+
+	@Override
+	public List<String> getSubProtocols() {
+		return List.of(this.codec.subprotocol());
+	}
+
+	/** The number of open connections. */
+	public int connectionCount() {
+		return this.sessions.size();
+	}
+
+	@Override
+	public Mono<Void> handle(WebSocketSession webSocket) {
+		if (!this.running) {
+			return webSocket.close(new CloseStatus(CloseCodes.GOING_AWAY, "Server is not accepting connections"));
+		}
+		if (!acceptsProtocol(webSocket)) {
+			return webSocket.close(new CloseStatus(CloseCodes.PROTOCOL_ERROR,
+					"Unsupported subprotocol; this server speaks " + this.codec.subprotocol()));
+		}
+		ZmqwsSession session = new ZmqwsSession(UUID.randomUUID().toString(), this.codec.subprotocol(),
+				this.endpoints, this.settings);
+		this.sessions.add(session);
+		Flux<WebSocketMessage> output = session.outbound().map((message) -> encode(webSocket, message));
+		Mono<Void> input = webSocket.receive().doOnNext((frame) -> receive(session, frame)).then();
+		return webSocket.send(output)
+			.then(Mono.defer(() -> closeIfAsked(webSocket, session)))
+			.and(input.doFinally((signal) -> session.close()))
+			.doFinally((signal) -> {
+				session.close();
+				this.sessions.remove(session);
+			});
+	}
+
+	private boolean acceptsProtocol(WebSocketSession webSocket) {
+		HttpHeaders headers = webSocket.getHandshakeInfo().getHeaders();
+		List<String> offered = headers.get(PROTOCOL_HEADER);
+		if (offered == null || offered.isEmpty()) {
+			return true;
+		}
+		for (String value : offered) {
+			for (String protocol : StringUtils.commaDelimitedListToStringArray(value)) {
+				if (protocol.trim().equals(this.codec.subprotocol())) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private void receive(ZmqwsSession session, WebSocketMessage frame) {
+		if (frame.getType() == WebSocketMessage.Type.PING || frame.getType() == WebSocketMessage.Type.PONG) {
+			return;
+		}
+		if (this.codec.textFrames() != (frame.getType() == WebSocketMessage.Type.TEXT)) {
+			session.reject(new ProtocolException(ErrorCode.BAD_MESSAGE, "Protocol " + this.codec.subprotocol()
+					+ " expects " + (this.codec.textFrames() ? "text" : "binary") + " frames"));
+			return;
+		}
+		DataBuffer payload = frame.getPayload();
+		byte[] bytes = new byte[payload.readableByteCount()];
+		payload.read(bytes);
+		try {
+			session.handle(this.codec.decode(bytes));
+		}
+		catch (ProtocolException ex) {
+			session.reject(ex);
+		}
+	}
+
+	private WebSocketMessage encode(WebSocketSession webSocket, ServerMessage message) {
+		DataBuffer buffer = webSocket.bufferFactory().wrap(this.codec.encode(message));
+		WebSocketMessage.Type type = this.codec.textFrames() ? WebSocketMessage.Type.TEXT
+				: WebSocketMessage.Type.BINARY;
+		return new WebSocketMessage(type, buffer);
+	}
+
+	private Mono<Void> closeIfAsked(WebSocketSession webSocket, ZmqwsSession session) {
+		CloseReason reason = session.closeReason();
+		return (reason != null) ? webSocket.close(new CloseStatus(reason.code(), reason.reason())) : Mono.empty();
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		for (ZmqwsSession session : this.sessions) {
+			session.closeWith(new CloseReason(CloseCodes.GOING_AWAY, "Server is shutting down"));
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+}

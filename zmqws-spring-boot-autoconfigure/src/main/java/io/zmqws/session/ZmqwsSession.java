@@ -1,0 +1,340 @@
+package io.zmqws.session;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.zmqws.protocol.ClientMessage;
+import io.zmqws.protocol.ErrorCode;
+import io.zmqws.protocol.ProtocolException;
+import io.zmqws.protocol.ServerMessage;
+import io.zmqws.socket.PushChannel;
+import io.zmqws.socket.RequestChannel;
+import io.zmqws.socket.SocketLoop;
+import io.zmqws.socket.SubscriptionHub;
+import io.zmqws.socket.ZmqEndpoints;
+import io.zmqws.socket.ZmqSocketException;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.SignalType;
+
+/**
+ * One client connection: its virtual sockets, what they have in flight, and the bounded
+ * queue of messages on their way to the client.
+ * <p>
+ * {@link #handle(ClientMessage)} is called by the transport, one message at a time, and
+ * never blocks; replies and published messages arrive from the endpoints' threads and
+ * only enter the outbound queue.
+ */
+public final class ZmqwsSession {
+
+	private static final Log logger = LogFactory.getLog(ZmqwsSession.class);
+
+	private final String id;
+
+	private final String protocol;
+
+	private final ZmqEndpoints endpoints;
+
+	private final SessionSettings settings;
+
+	private final SessionOutbound outbound;
+
+	private final Map<Long, VirtualSocket> sockets = new ConcurrentHashMap<>();
+
+	private final AtomicInteger pendingRequests = new AtomicInteger();
+
+	private final AtomicInteger subscriptions = new AtomicInteger();
+
+	private volatile CloseReason closeReason;
+
+	private volatile boolean closed;
+
+	public ZmqwsSession(String id, String protocol, ZmqEndpoints endpoints, SessionSettings settings) {
+		this.id = id;
+		this.protocol = protocol;
+		this.endpoints = endpoints;
+		this.settings = settings;
+		this.outbound = new SessionOutbound(settings.outboundCapacity(), settings.overflowPolicy(), this::closeWith);
+		this.outbound.offer(new ServerMessage.Welcome(protocol, id, new ServerMessage.Limits(settings.maxMessageSize(),
+				settings.maxSockets(), settings.maxSubscriptions(), settings.maxPendingRequests())));
+	}
+
+	public String id() {
+		return this.id;
+	}
+
+	/** The messages for the client; completes when the session ends. */
+	public Flux<ServerMessage> outbound() {
+		return this.outbound.flux();
+	}
+
+	/** Why the gateway ended the session, or {@code null} if it did not. */
+	public CloseReason closeReason() {
+		return this.closeReason;
+	}
+
+	/** Published messages dropped because the client read too slowly. */
+	public long droppedMessages() {
+		return this.outbound.droppedTotal();
+	}
+
+	/** Handles one message from the client. */
+	public void handle(ClientMessage message) {
+		if (this.closed) {
+			return;
+		}
+		try {
+			if (message instanceof ClientMessage.Request request) {
+				request(request);
+			}
+			else if (message instanceof ClientMessage.Open open) {
+				open(open);
+			}
+			else if (message instanceof ClientMessage.Close close) {
+				closeSocket(close);
+			}
+			else if (message instanceof ClientMessage.Subscribe subscribe) {
+				subscribe(subscribe);
+			}
+			else if (message instanceof ClientMessage.Unsubscribe unsubscribe) {
+				unsubscribe(unsubscribe);
+			}
+			else if (message instanceof ClientMessage.Push push) {
+				push(push);
+			}
+			else if (message instanceof ClientMessage.Ping ping) {
+				send(new ServerMessage.Pong(ping.id()));
+			}
+		}
+		catch (ProtocolException ex) {
+			reject(ex);
+		}
+	}
+
+	/** Answers a message that could not be decoded or obeyed. */
+	public void reject(ProtocolException ex) {
+		send(ex.toError());
+	}
+
+	/** Ends the session from the gateway's side; the transport closes with the reason. */
+	public void closeWith(CloseReason reason) {
+		if (this.closeReason == null) {
+			this.closeReason = reason;
+		}
+		this.outbound.abort();
+		close();
+	}
+
+	/** Releases everything the session holds. Safe to call more than once. */
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		for (VirtualSocket socket : this.sockets.values()) {
+			socket.close();
+		}
+		this.sockets.clear();
+		this.outbound.complete();
+	}
+
+	private void open(ClientMessage.Open open) {
+		if (this.sockets.containsKey(open.sid())) {
+			throw error(ErrorCode.SOCKET_EXISTS, "Socket " + open.sid() + " is already open", open, open.sid(), null);
+		}
+		if (this.sockets.size() >= this.settings.maxSockets()) {
+			throw error(ErrorCode.LIMIT_EXCEEDED, "At most " + this.settings.maxSockets() + " sockets may be open",
+					open, open.sid(), null);
+		}
+		SocketLoop endpoint = this.endpoints.find(open.endpoint());
+		if (endpoint == null) {
+			throw error(ErrorCode.UNKNOWN_ENDPOINT, "No endpoint named '" + abbreviate(open.endpoint()) + "'", open,
+					open.sid(), null);
+		}
+		this.sockets.put(open.sid(), new VirtualSocket(open.sid(), endpoint, this.outbound));
+		send(new ServerMessage.Opened(open.sid(), open.endpoint(), endpoint.endpoint().type().name()));
+	}
+
+	private void closeSocket(ClientMessage.Close close) {
+		VirtualSocket socket = this.sockets.remove(close.sid());
+		if (socket == null) {
+			throw error(ErrorCode.UNKNOWN_SOCKET, "No socket " + close.sid() + " is open", close, close.sid(), null);
+		}
+		this.subscriptions.addAndGet(-socket.topicCount());
+		socket.close();
+		send(new ServerMessage.Closed(close.sid()));
+	}
+
+	private void request(ClientMessage.Request request) {
+		RequestChannel channel = endpoint(request.sid(), RequestChannel.class, request, request.id());
+		VirtualSocket socket = this.sockets.get(request.sid());
+		if (this.pendingRequests.incrementAndGet() > this.settings.maxPendingRequests()) {
+			this.pendingRequests.decrementAndGet();
+			throw error(ErrorCode.LIMIT_EXCEEDED,
+					"At most " + this.settings.maxPendingRequests() + " requests may be pending", request,
+					request.sid(), request.id());
+		}
+		Duration timeout = requestTimeout(channel, request.timeoutMillis());
+		Call<List<byte[]>> call = new Call<>(socket, request.op(), request.id(),
+				(reply) -> send(new ServerMessage.Reply(request.sid(), request.id(), reply)), () -> {
+				}, this.pendingRequests);
+		channel.request(request.frames(), timeout).subscribe(call);
+	}
+
+	private Duration requestTimeout(RequestChannel channel, long requestedMillis) {
+		Duration endpointTimeout = channel.endpoint().options().requestTimeout();
+		if (requestedMillis <= 0 || requestedMillis >= endpointTimeout.toMillis()) {
+			return endpointTimeout;
+		}
+		return Duration.ofMillis(requestedMillis);
+	}
+
+	private void subscribe(ClientMessage.Subscribe subscribe) {
+		SubscriptionHub hub = endpoint(subscribe.sid(), SubscriptionHub.class, subscribe, null);
+		VirtualSocket socket = this.sockets.get(subscribe.sid());
+		ServerMessage.Subscribed done = new ServerMessage.Subscribed(subscribe.sid(), subscribe.topic());
+		if (!socket.addTopic(subscribe.topic())) {
+			send(done);
+			return;
+		}
+		if (this.subscriptions.incrementAndGet() > this.settings.maxSubscriptions()) {
+			this.subscriptions.decrementAndGet();
+			socket.removeTopic(subscribe.topic());
+			throw error(ErrorCode.LIMIT_EXCEEDED,
+					"At most " + this.settings.maxSubscriptions() + " subscriptions are allowed", subscribe,
+					subscribe.sid(), null);
+		}
+		Call<Void> call = new Call<>(socket, subscribe.op(), null, (ignored) -> {
+		}, () -> send(done), null);
+		hub.subscribe(socket, subscribe.topic()).subscribe(call);
+	}
+
+	private void unsubscribe(ClientMessage.Unsubscribe unsubscribe) {
+		SubscriptionHub hub = endpoint(unsubscribe.sid(), SubscriptionHub.class, unsubscribe, null);
+		VirtualSocket socket = this.sockets.get(unsubscribe.sid());
+		ServerMessage.Unsubscribed done = new ServerMessage.Unsubscribed(unsubscribe.sid(), unsubscribe.topic());
+		if (!socket.removeTopic(unsubscribe.topic())) {
+			send(done);
+			return;
+		}
+		this.subscriptions.decrementAndGet();
+		Call<Void> call = new Call<>(socket, unsubscribe.op(), null, (ignored) -> {
+		}, () -> send(done), null);
+		hub.unsubscribe(socket, unsubscribe.topic()).subscribe(call);
+	}
+
+	private void push(ClientMessage.Push push) {
+		PushChannel channel = endpoint(push.sid(), PushChannel.class, push, push.id());
+		VirtualSocket socket = this.sockets.get(push.sid());
+		Runnable acknowledge = (push.id() != null) ? () -> send(new ServerMessage.Pushed(push.sid(), push.id()))
+				: () -> {
+				};
+		Call<Void> call = new Call<>(socket, push.op(), push.id(), (ignored) -> {
+		}, acknowledge, null);
+		channel.push(push.frames()).subscribe(call);
+	}
+
+	private <T extends SocketLoop> T endpoint(long sid, Class<T> type, ClientMessage message, Long id) {
+		VirtualSocket socket = this.sockets.get(sid);
+		if (socket == null) {
+			throw error(ErrorCode.UNKNOWN_SOCKET, "No socket " + sid + " is open", message, sid, id);
+		}
+		if (!type.isInstance(socket.endpoint())) {
+			throw error(ErrorCode.WRONG_SOCKET_TYPE, "Operation '" + message.op() + "' is not valid on a "
+					+ socket.endpoint().endpoint().type() + " socket", message, sid, id);
+		}
+		return type.cast(socket.endpoint());
+	}
+
+	private void send(ServerMessage message) {
+		this.outbound.offer(message);
+	}
+
+	private static ProtocolException error(ErrorCode code, String text, ClientMessage message, Long sid, Long id) {
+		return new ProtocolException(code, text, message.op(), sid, id);
+	}
+
+	private static String abbreviate(String value) {
+		return (value.length() <= 64) ? value : value.substring(0, 64) + "...";
+	}
+
+	private static ErrorCode errorCode(ZmqSocketException.Reason reason) {
+		return switch (reason) {
+			case TIMEOUT -> ErrorCode.TIMEOUT;
+			case OVERLOADED -> ErrorCode.OVERLOADED;
+			case BACKEND_UNAVAILABLE -> ErrorCode.BACKEND_UNAVAILABLE;
+			case TOO_LARGE -> ErrorCode.MESSAGE_TOO_LARGE;
+			case CANCELLED -> ErrorCode.CANCELLED;
+		};
+	}
+
+	/**
+	 * One operation in flight on a virtual socket: reports its outcome to the client and
+	 * is cancelled if the socket closes first.
+	 */
+	private final class Call<T> extends BaseSubscriber<T> {
+
+		private final VirtualSocket socket;
+
+		private final String op;
+
+		private final Long id;
+
+		private final Consumer<T> onValue;
+
+		private final Runnable onComplete;
+
+		private final AtomicInteger counter;
+
+		Call(VirtualSocket socket, String op, Long id, Consumer<T> onValue, Runnable onComplete,
+				AtomicInteger counter) {
+			this.socket = socket;
+			this.op = op;
+			this.id = id;
+			this.onValue = onValue;
+			this.onComplete = onComplete;
+			this.counter = counter;
+			socket.track(this);
+		}
+
+		@Override
+		protected void hookOnNext(T value) {
+			this.onValue.accept(value);
+		}
+
+		@Override
+		protected void hookOnComplete() {
+			this.onComplete.run();
+		}
+
+		@Override
+		protected void hookOnError(Throwable failure) {
+			if (failure instanceof ZmqSocketException ex) {
+				send(new ServerMessage.Error(errorCode(ex.getReason()), ex.getMessage(), this.socket.sid(), this.id,
+						this.op));
+			}
+			else {
+				logger.error("Operation '" + this.op + "' on session " + ZmqwsSession.this.id + " failed", failure);
+				send(new ServerMessage.Error(ErrorCode.INTERNAL, "Internal error", this.socket.sid(), this.id,
+						this.op));
+			}
+		}
+
+		@Override
+		protected void hookFinally(SignalType type) {
+			this.socket.untrack(this);
+			if (this.counter != null) {
+				this.counter.decrementAndGet();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,143 @@
+package io.zmqws.socket;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * Request/reply to REP or ROUTER backends over one DEALER socket, with many requests in
+ * flight.
+ * <p>
+ * Each request goes out as {@code [correlation id (8 bytes), empty, frames...]}. A REP
+ * backend keeps everything up to the empty frame as the envelope and sends it back with
+ * its reply, so replies are matched by id, never by order. A reply whose id is unknown
+ * (late, duplicate, or for a cancelled request) is dropped and counted.
+ */
+public final class RequestChannel extends SocketLoop {
+
+	private static final byte[] EMPTY = new byte[0];
+
+	private final AtomicLong correlation = new AtomicLong();
+
+	private final AtomicLong droppedReplies = new AtomicLong();
+
+	private final Map<Long, Pending> pending = new HashMap<>();
+
+	private final PriorityQueue<Pending> deadlines = new PriorityQueue<>(Comparator.comparingLong(Pending::deadline));
+
+	public RequestChannel(EndpointDefinition endpoint, ZMQ.Context context) {
+		super(endpoint, context);
+	}
+
+	@Override
+	protected SocketType socketType() {
+		return SocketType.DEALER;
+	}
+
+	/**
+	 * Sends a request and emits the reply frames, or fails with a
+	 * {@link ZmqSocketException}. Cancelling the subscription abandons the request.
+	 * @param frames the request's frames
+	 * @param timeout how long to wait, or {@code null} for the endpoint's timeout
+	 */
+	public Mono<List<byte[]>> request(List<byte[]> frames, Duration timeout) {
+		long timeoutNanos = ((timeout != null) ? timeout : endpoint().options().requestTimeout()).toNanos();
+		return Mono.create(sink -> {
+			if (Frames.size(frames) > endpoint().options().maxMessageSize()) {
+				sink.error(new ZmqSocketException(ZmqSocketException.Reason.TOO_LARGE,
+						"Request exceeds the endpoint's maximum message size"));
+				return;
+			}
+			long id = this.correlation.incrementAndGet();
+			if (!execute(() -> send(id, frames, timeoutNanos, sink))) {
+				sink.error(new ZmqSocketException(ZmqSocketException.Reason.OVERLOADED,
+						"Endpoint '" + endpoint().name() + "' is not accepting requests"));
+				return;
+			}
+			sink.onCancel(() -> execute(() -> this.pending.remove(id)));
+		});
+	}
+
+	/** How many replies were dropped because no request awaited them. */
+	public long droppedReplies() {
+		return this.droppedReplies.get();
+	}
+
+	private void send(long id, List<byte[]> frames, long timeoutNanos, MonoSink<List<byte[]>> sink) {
+		if (this.pending.size() >= endpoint().options().maxPendingRequests()) {
+			sink.error(new ZmqSocketException(ZmqSocketException.Reason.OVERLOADED,
+					"Endpoint '" + endpoint().name() + "' has too many pending requests"));
+			return;
+		}
+		if (!sendMultipart(List.of(Frames.ofLong(id), EMPTY), frames)) {
+			sink.error(new ZmqSocketException(ZmqSocketException.Reason.BACKEND_UNAVAILABLE,
+					"No backend of endpoint '" + endpoint().name() + "' can take the request"));
+			return;
+		}
+		Pending request = new Pending(id, System.nanoTime() + timeoutNanos, timeoutNanos, sink);
+		this.pending.put(id, request);
+		this.deadlines.add(request);
+		if (this.deadlines.size() > 2 * this.pending.size() + 1024) {
+			this.deadlines.removeIf((candidate) -> !this.pending.containsKey(candidate.id()));
+		}
+	}
+
+	@Override
+	protected void onMessage(List<byte[]> frames) {
+		if (frames.size() < 2 || frames.get(0).length != Long.BYTES || frames.get(1).length != 0) {
+			this.droppedReplies.incrementAndGet();
+			return;
+		}
+		Pending request = this.pending.remove(Frames.toLong(frames.get(0)));
+		if (request == null) {
+			this.droppedReplies.incrementAndGet();
+			return;
+		}
+		request.sink().success(new ArrayList<>(frames.subList(2, frames.size())));
+	}
+
+	@Override
+	protected long nextTimer() {
+		Pending next;
+		while ((next = this.deadlines.peek()) != null && !this.pending.containsKey(next.id())) {
+			this.deadlines.poll();
+		}
+		return (next != null) ? next.deadline() : Long.MAX_VALUE;
+	}
+
+	@Override
+	protected void onTimer(long now) {
+		Pending next;
+		while ((next = this.deadlines.peek()) != null && next.deadline() - now <= 0) {
+			this.deadlines.poll();
+			if (this.pending.remove(next.id()) != null) {
+				next.sink().error(new ZmqSocketException(ZmqSocketException.Reason.TIMEOUT, "No reply within "
+						+ TimeUnit.NANOSECONDS.toMillis(next.timeoutNanos()) + " ms"));
+			}
+		}
+	}
+
+	@Override
+	protected void onStop() {
+		for (Pending request : this.pending.values()) {
+			request.sink().error(new ZmqSocketException(ZmqSocketException.Reason.CANCELLED, "Gateway is stopping"));
+		}
+		this.pending.clear();
+		this.deadlines.clear();
+	}
+
+	private record Pending(long id, long deadline, long timeoutNanos, MonoSink<List<byte[]>> sink) {
+	}
+
+}

@@ -1,0 +1,345 @@
+package io.zmqws.socket;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+
+/**
+ * Owns one ZeroMQ socket and the one thread that may touch it.
+ * <p>
+ * Other threads hand work to the loop through {@link #execute(Runnable)}: a bounded
+ * queue plus a wake-up byte on a pipe that the loop polls beside its socket. The loop is
+ * stopped by a flag and the same wake-up, never by interrupting its thread, and it
+ * closes its socket itself before it ends.
+ */
+public abstract class SocketLoop {
+
+	private static final Log logger = LogFactory.getLog(SocketLoop.class);
+
+	private static final int RECEIVE_BATCH = 256;
+
+	private final EndpointDefinition endpoint;
+
+	private final ZMQ.Context context;
+
+	private final ArrayBlockingQueue<Runnable> commands;
+
+	private final AtomicBoolean wakeupPending = new AtomicBoolean();
+
+	private final Pipe wakeup;
+
+	private final Thread thread;
+
+	private final CompletableFuture<Void> started = new CompletableFuture<>();
+
+	private final CountDownLatch terminated = new CountDownLatch(1);
+
+	private volatile boolean stopRequested;
+
+	private ZMQ.Socket socket;
+
+	protected SocketLoop(EndpointDefinition endpoint, ZMQ.Context context) {
+		this.endpoint = endpoint;
+		this.context = context;
+		this.commands = new ArrayBlockingQueue<>(endpoint.options().commandQueueCapacity());
+		try {
+			this.wakeup = Pipe.open();
+			this.wakeup.source().configureBlocking(false);
+			this.wakeup.sink().configureBlocking(false);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot open wake-up pipe for endpoint '" + endpoint.name() + "'", ex);
+		}
+		this.thread = new Thread(this::run, "zmqws-" + endpoint.type().name().toLowerCase() + "-" + endpoint.name());
+		this.thread.setDaemon(true);
+	}
+
+	/** The endpoint this loop serves. */
+	public EndpointDefinition endpoint() {
+		return this.endpoint;
+	}
+
+	/** The ZeroMQ socket type to create. */
+	protected abstract SocketType socketType();
+
+	/** Whether the loop reads from its socket. */
+	protected boolean readable() {
+		return true;
+	}
+
+	/** Called on the loop thread for every message received. */
+	protected void onMessage(List<byte[]> frames) {
+	}
+
+	/**
+	 * The {@link System#nanoTime()} at which {@link #onTimer(long)} is next due, or
+	 * {@code Long.MAX_VALUE} for none. Called on the loop thread.
+	 */
+	protected long nextTimer() {
+		return Long.MAX_VALUE;
+	}
+
+	/** Called on the loop thread when a timer may be due. */
+	protected void onTimer(long now) {
+	}
+
+	/** Called on the loop thread before the socket closes. */
+	protected void onStop() {
+	}
+
+	/** The socket, for subclasses running on the loop thread. */
+	protected final ZMQ.Socket socket() {
+		return this.socket;
+	}
+
+	/** Whether the caller runs on this loop's thread. */
+	protected final boolean inLoop() {
+		return Thread.currentThread() == this.thread;
+	}
+
+	/**
+	 * Starts the thread, creates, configures and binds or connects the socket, and
+	 * returns once the socket is ready.
+	 * @throws IllegalStateException when the socket cannot be set up
+	 */
+	public void start(Duration timeout) {
+		this.thread.start();
+		try {
+			this.started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException("Cannot start ZeroMQ endpoint '" + this.endpoint.name() + "': "
+					+ ex.getCause().getMessage(), ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("ZeroMQ endpoint '" + this.endpoint.name() + "' did not start in " + timeout);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while starting endpoint '" + this.endpoint.name() + "'");
+		}
+	}
+
+	/**
+	 * Asks the loop to run {@code command} on its thread.
+	 * @return {@code false} when the loop is stopping or its queue is full
+	 */
+	public final boolean execute(Runnable command) {
+		if (this.stopRequested || !this.commands.offer(command)) {
+			return false;
+		}
+		wakeUp();
+		return true;
+	}
+
+	/**
+	 * Stops the loop: it finishes the command at hand, calls {@link #onStop()}, closes
+	 * its socket and ends.
+	 * @return whether the thread ended within the timeout
+	 */
+	public boolean stop(Duration timeout) {
+		this.stopRequested = true;
+		wakeUp();
+		if (!this.thread.isAlive() && !this.started.isDone()) {
+			return true;
+		}
+		try {
+			return this.terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private void wakeUp() {
+		if (this.wakeupPending.compareAndSet(false, true)) {
+			try {
+				this.wakeup.sink().write(ByteBuffer.wrap(new byte[] { 1 }));
+			}
+			catch (IOException ex) {
+				// Only while closing; the loop sees stopRequested on its next turn.
+			}
+		}
+	}
+
+	private void run() {
+		ZMQ.Poller poller = null;
+		try {
+			this.socket = createSocket();
+			poller = this.context.poller(2);
+			poller.register(this.socket, readable() ? ZMQ.Poller.POLLIN : 0);
+			poller.register(this.wakeup.source(), ZMQ.Poller.POLLIN);
+		}
+		catch (RuntimeException ex) {
+			closeQuietly(poller);
+			this.started.completeExceptionally(ex);
+			this.terminated.countDown();
+			return;
+		}
+		this.started.complete(null);
+		ByteBuffer drain = ByteBuffer.allocate(64);
+		try {
+			while (!this.stopRequested) {
+				poller.poll(pollTimeout());
+				if (poller.pollin(1)) {
+					drainWakeups(drain);
+				}
+				runCommands();
+				if (poller.pollin(0)) {
+					receiveBatch();
+				}
+				long now = System.nanoTime();
+				if (nextTimer() <= now) {
+					onTimer(now);
+				}
+			}
+		}
+		catch (Throwable ex) {
+			logger.error("ZeroMQ loop of endpoint '" + this.endpoint.name() + "' failed", ex);
+		}
+		finally {
+			try {
+				onStop();
+			}
+			finally {
+				this.socket.close();
+				closeQuietly(poller);
+				runCommands();
+				closeQuietly(this.wakeup.source());
+				closeQuietly(this.wakeup.sink());
+				this.terminated.countDown();
+			}
+		}
+	}
+
+	private ZMQ.Socket createSocket() {
+		SocketOptions options = this.endpoint.options();
+		ZMQ.Socket created = this.context.socket(socketType());
+		try {
+			created.setLinger(options.linger().toMillis());
+			created.setSndHWM(options.sendHighWaterMark());
+			created.setRcvHWM(options.receiveHighWaterMark());
+			created.setMaxMsgSize(options.maxMessageSize());
+			created.setReconnectIVL(options.reconnectInterval().toMillis());
+			created.setReconnectIVLMax(options.reconnectIntervalMax().toMillis());
+			if (socketType() != SocketType.SUB) {
+				created.setImmediate(options.immediate());
+			}
+			for (String address : this.endpoint.addresses()) {
+				boolean done = this.endpoint.bind() ? created.bind(address) : created.connect(address);
+				if (!done) {
+					throw new IllegalStateException((this.endpoint.bind() ? "bind to " : "connect to ") + address
+							+ " failed");
+				}
+			}
+			return created;
+		}
+		catch (RuntimeException ex) {
+			created.close();
+			throw ex;
+		}
+	}
+
+	private int pollTimeout() {
+		long next = nextTimer();
+		if (next == Long.MAX_VALUE) {
+			return -1;
+		}
+		long millis = TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime()) + 1;
+		return (int) Math.max(0, Math.min(millis, Integer.MAX_VALUE));
+	}
+
+	private void drainWakeups(ByteBuffer buffer) throws IOException {
+		int read;
+		do {
+			buffer.clear();
+			read = this.wakeup.source().read(buffer);
+		}
+		while (read > 0);
+		this.wakeupPending.set(false);
+	}
+
+	private void runCommands() {
+		Runnable command;
+		while ((command = this.commands.poll()) != null) {
+			try {
+				command.run();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Command on endpoint '" + this.endpoint.name() + "' failed", ex);
+			}
+		}
+	}
+
+	private void receiveBatch() {
+		for (int i = 0; i < RECEIVE_BATCH; i++) {
+			byte[] first = this.socket.recv(ZMQ.DONTWAIT);
+			if (first == null) {
+				return;
+			}
+			List<byte[]> frames = new ArrayList<>(4);
+			frames.add(first);
+			while (this.socket.hasReceiveMore()) {
+				frames.add(this.socket.recv(0));
+			}
+			try {
+				onMessage(frames);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Handling a message on endpoint '" + this.endpoint.name() + "' failed", ex);
+			}
+		}
+	}
+
+	/**
+	 * Sends a multipart message without waiting.
+	 * @return {@code false} when ZeroMQ would block (no peer, or high-water mark reached)
+	 */
+	protected final boolean sendMultipart(List<byte[]> prefix, List<byte[]> frames) {
+		int total = prefix.size() + frames.size();
+		int index = 0;
+		for (List<byte[]> part : List.of(prefix, frames)) {
+			for (byte[] frame : part) {
+				index++;
+				int flags = (index < total) ? ZMQ.SNDMORE : 0;
+				if (index == 1) {
+					if (!this.socket.send(frame, flags | ZMQ.DONTWAIT)) {
+						return false;
+					}
+				}
+				else {
+					this.socket.send(frame, flags);
+				}
+			}
+		}
+		return true;
+	}
+
+	private static void closeQuietly(AutoCloseable closeable) {
+		if (closeable != null) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				// closing anyway
+			}
+		}
+	}
+
+}

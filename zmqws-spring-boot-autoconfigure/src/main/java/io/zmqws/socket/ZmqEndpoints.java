@@ -1,0 +1,109 @@
+package io.zmqws.socket;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.zeromq.ZMQ;
+
+/**
+ * The gateway's named endpoints and the ZeroMQ context they share.
+ * <p>
+ * {@link #start()} sets up every endpoint's socket on its own thread; {@link #close()}
+ * stops the loops, each closing its own socket, and then terminates the context, leaving
+ * no thread behind.
+ */
+public final class ZmqEndpoints implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(ZmqEndpoints.class);
+
+	private final ZMQ.Context context;
+
+	private final Map<String, SocketLoop> loops = new LinkedHashMap<>();
+
+	private final Duration startTimeout;
+
+	private final Duration stopTimeout;
+
+	private volatile boolean closed;
+
+	/**
+	 * @param definitions the endpoints
+	 * @param ioThreads ZeroMQ I/O threads for the shared context
+	 * @param startTimeout how long one endpoint may take to set up its socket
+	 * @param stopTimeout how long one endpoint may take to close its socket
+	 */
+	public ZmqEndpoints(Collection<EndpointDefinition> definitions, int ioThreads, Duration startTimeout,
+			Duration stopTimeout) {
+		this.context = ZMQ.context(ioThreads);
+		this.startTimeout = startTimeout;
+		this.stopTimeout = stopTimeout;
+		for (EndpointDefinition definition : definitions) {
+			this.loops.put(definition.name(), create(definition));
+		}
+	}
+
+	private SocketLoop create(EndpointDefinition definition) {
+		return switch (definition.type()) {
+			case REQ -> new RequestChannel(definition, this.context);
+			case SUB -> new SubscriptionHub(definition, this.context);
+			case PUSH -> new PushChannel(definition, this.context);
+		};
+	}
+
+	/** Starts every endpoint; on failure, stops those already started and rethrows. */
+	public void start() {
+		List<SocketLoop> started = new ArrayList<>();
+		try {
+			for (SocketLoop loop : this.loops.values()) {
+				loop.start(this.startTimeout);
+				started.add(loop);
+			}
+		}
+		catch (RuntimeException ex) {
+			for (SocketLoop loop : started) {
+				loop.stop(this.stopTimeout);
+			}
+			this.context.term();
+			this.closed = true;
+			throw ex;
+		}
+	}
+
+	/** The endpoint called {@code name}, or {@code null}. */
+	public SocketLoop find(String name) {
+		return this.loops.get(name);
+	}
+
+	/** Every endpoint, in configuration order. */
+	public Collection<SocketLoop> all() {
+		return this.loops.values();
+	}
+
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		boolean allStopped = true;
+		for (SocketLoop loop : this.loops.values()) {
+			if (!loop.stop(this.stopTimeout)) {
+				allStopped = false;
+				logger.warn("ZeroMQ endpoint '" + loop.endpoint().name() + "' did not stop within " + this.stopTimeout);
+			}
+		}
+		if (allStopped) {
+			this.context.term();
+		}
+		else {
+			logger.warn("Leaving the ZeroMQ context open because a socket is still in use");
+		}
+	}
+
+}
