@@ -1,0 +1,170 @@
+package io.zmqws.testsupport;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A real WebSocket client (Reactor Netty) that records every message it receives as
+ * JSON, for assertions.
+ */
+public final class WsClient implements AutoCloseable {
+
+	public static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+
+	private final List<JsonNode> received = new ArrayList<>();
+
+	private final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
+
+	private final CompletableFuture<Void> connected = new CompletableFuture<>();
+
+	private final CompletableFuture<WebSocketCloseStatus> closeStatus = new CompletableFuture<>();
+
+	private final Disposable connection;
+
+	private String selectedProtocol;
+
+	private WsClient(URI uri, String protocol) {
+		WebsocketClientSpec.Builder spec = WebsocketClientSpec.builder().maxFramePayloadLength(64 * 1024 * 1024);
+		if (protocol != null) {
+			spec.protocols(protocol);
+		}
+		this.connection = HttpClient.create()
+			.websocket(spec.build())
+			.uri(uri)
+			.handle((in, out) -> {
+				this.selectedProtocol = in.selectedSubprotocol();
+				in.receiveCloseStatus().subscribe(this.closeStatus::complete);
+				this.connected.complete(null);
+				Mono<Void> receiving = in.aggregateFrames(64 * 1024 * 1024)
+					.receiveFrames()
+					.doOnNext((frame) -> {
+						if (frame instanceof TextWebSocketFrame text) {
+							add(JSON.readTree(text.text()));
+						}
+					})
+					.then();
+				Mono<Void> sending = out.sendString(this.outbound.asFlux()).then();
+				return Mono.when(receiving, sending);
+			})
+			.doOnError(this.connected::completeExceptionally)
+			.subscribe(null, this.connected::completeExceptionally);
+		this.connected.orTimeout(10, TimeUnit.SECONDS).join();
+	}
+
+	/** Connects to {@code ws://localhost:port/zmqws} offering the v1 JSON subprotocol. */
+	public static WsClient connect(int port) {
+		return connect(URI.create("ws://127.0.0.1:" + port + "/zmqws"), "zmqws.v1.json");
+	}
+
+	public static WsClient connect(URI uri, String protocol) {
+		return new WsClient(uri, protocol);
+	}
+
+	public String selectedProtocol() {
+		return this.selectedProtocol;
+	}
+
+	private synchronized void add(JsonNode message) {
+		this.received.add(message);
+		notifyAll();
+	}
+
+	/** Sends a text frame. */
+	public WsClient send(String text) {
+		this.outbound.emitNext(text, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5)));
+		return this;
+	}
+
+	/** Waits for the first received message matching {@code condition}. */
+	public JsonNode await(Predicate<JsonNode> condition) {
+		return await(condition, DEFAULT_WAIT);
+	}
+
+	public synchronized JsonNode await(Predicate<JsonNode> condition, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (true) {
+			for (JsonNode message : this.received) {
+				if (condition.test(message)) {
+					return message;
+				}
+			}
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				throw new AssertionError("No matching message within " + timeout + "; received " + this.received);
+			}
+			try {
+				TimeUnit.NANOSECONDS.timedWait(this, left);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(ex);
+			}
+		}
+	}
+
+	/** Waits for the message with {@code op} (and {@code id}, when not null). */
+	public JsonNode awaitOp(String op, Long id) {
+		return await((message) -> op.equals(message.path("op").asString())
+				&& (id == null || message.path("id").asLong(-1) == id));
+	}
+
+	/** Waits until {@code count} messages match. */
+	public synchronized List<JsonNode> awaitCount(Predicate<JsonNode> condition, int count, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (true) {
+			List<JsonNode> matching = this.received.stream().filter(condition).toList();
+			if (matching.size() >= count) {
+				return matching;
+			}
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				throw new AssertionError("Only " + matching.size() + " of " + count + " messages within " + timeout);
+			}
+			try {
+				TimeUnit.NANOSECONDS.timedWait(this, left);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(ex);
+			}
+		}
+	}
+
+	/** Every message received so far. */
+	public synchronized List<JsonNode> received() {
+		return List.copyOf(this.received);
+	}
+
+	/** Waits for the server to close the connection and returns its status. */
+	public WebSocketCloseStatus awaitClose() {
+		return this.closeStatus.orTimeout(10, TimeUnit.SECONDS).join();
+	}
+
+	public boolean isClosed() {
+		return this.closeStatus.isDone();
+	}
+
+	@Override
+	public void close() {
+		this.outbound.tryEmitComplete();
+		this.connection.dispose();
+	}
+
+}
