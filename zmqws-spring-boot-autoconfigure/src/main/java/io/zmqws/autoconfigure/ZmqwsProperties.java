@@ -113,9 +113,10 @@ public class ZmqwsProperties {
 		private Duration reconnectIntervalMax = Duration.ofSeconds(5);
 
 		/**
-		 * Whether messages are queued only to connected backends, so that a request or
-		 * push with no live backend fails at once with backend_unavailable instead of
-		 * waiting and reaching a backend that starts later.
+		 * Whether requests and pushes are sent only while a backend is connected. With
+		 * none they fail at once with backend_unavailable (instead of waiting and reaching
+		 * a backend that starts later), and losing the last backend fails the pending
+		 * requests at once instead of at their timeout.
 		 */
 		private boolean immediate = true;
 

@@ -19,8 +19,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpHeaders;
-import org.springframework.util.StringUtils;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
@@ -34,8 +32,6 @@ import org.springframework.web.reactive.socket.WebSocketSession;
  * web server and the ZeroMQ endpoints stop.
  */
 public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
-
-	private static final String PROTOCOL_HEADER = "Sec-WebSocket-Protocol";
 
 	private final ZmqEndpoints endpoints;
 
@@ -68,10 +64,6 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 		if (!this.running) {
 			return webSocket.close(new CloseStatus(CloseCodes.GOING_AWAY, "Server is not accepting connections"));
 		}
-		if (!acceptsProtocol(webSocket)) {
-			return webSocket.close(new CloseStatus(CloseCodes.PROTOCOL_ERROR,
-					"Unsupported subprotocol; this server speaks " + this.codec.subprotocol()));
-		}
 		ZmqwsSession session = new ZmqwsSession(UUID.randomUUID().toString(), this.codec.subprotocol(),
 				this.endpoints, this.settings);
 		this.sessions.add(session);
@@ -84,22 +76,6 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 				session.close();
 				this.sessions.remove(session);
 			});
-	}
-
-	private boolean acceptsProtocol(WebSocketSession webSocket) {
-		HttpHeaders headers = webSocket.getHandshakeInfo().getHeaders();
-		List<String> offered = headers.get(PROTOCOL_HEADER);
-		if (offered == null || offered.isEmpty()) {
-			return true;
-		}
-		for (String value : offered) {
-			for (String protocol : StringUtils.commaDelimitedListToStringArray(value)) {
-				if (protocol.trim().equals(this.codec.subprotocol())) {
-					return true;
-				}
-			}
-		}
-		return false;
 	}
 
 	private void receive(ZmqwsSession session, WebSocketMessage frame) {

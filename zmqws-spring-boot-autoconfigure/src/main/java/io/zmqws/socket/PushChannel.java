@@ -37,7 +37,8 @@ public final class PushChannel extends SocketLoop {
 				return;
 			}
 			boolean queued = execute(() -> {
-				if (sendMultipart(List.of(), frames)) {
+				boolean noPeer = endpoint().options().immediate() && connectedPeers() == 0;
+				if (!noPeer && sendMultipart(List.of(), frames)) {
 					sink.success();
 				}
 				else {

@@ -80,7 +80,8 @@ public final class RequestChannel extends SocketLoop {
 					"Endpoint '" + endpoint().name() + "' has too many pending requests"));
 			return;
 		}
-		if (!sendMultipart(List.of(Frames.ofLong(id), EMPTY), frames)) {
+		if ((endpoint().options().immediate() && connectedPeers() == 0)
+				|| !sendMultipart(List.of(Frames.ofLong(id), EMPTY), frames)) {
 			sink.error(new ZmqSocketException(ZmqSocketException.Reason.BACKEND_UNAVAILABLE,
 					"No backend of endpoint '" + endpoint().name() + "' can take the request"));
 			return;
@@ -128,10 +129,25 @@ public final class RequestChannel extends SocketLoop {
 		}
 	}
 
+	/**
+	 * With {@code immediate}, losing the last backend fails every pending request at once:
+	 * their replies can no longer arrive.
+	 */
+	@Override
+	protected void onPeersChanged(int peers) {
+		if (peers == 0 && endpoint().options().immediate()) {
+			failAll(ZmqSocketException.Reason.BACKEND_UNAVAILABLE, "Connection to the backend was lost");
+		}
+	}
+
 	@Override
 	protected void onStop() {
+		failAll(ZmqSocketException.Reason.CANCELLED, "Gateway is stopping");
+	}
+
+	private void failAll(ZmqSocketException.Reason reason, String message) {
 		for (Pending request : this.pending.values()) {
-			request.sink().error(new ZmqSocketException(ZmqSocketException.Reason.CANCELLED, "Gateway is stopping"));
+			request.sink().error(new ZmqSocketException(reason, message));
 		}
 		this.pending.clear();
 		this.deadlines.clear();

@@ -53,6 +53,10 @@ public abstract class SocketLoop {
 
 	private ZMQ.Socket socket;
 
+	private ZMQ.Socket monitor;
+
+	private volatile int connectedPeers;
+
 	protected SocketLoop(EndpointDefinition endpoint, ZMQ.Context context) {
 		this.endpoint = endpoint;
 		this.context = context;
@@ -100,6 +104,18 @@ public abstract class SocketLoop {
 
 	/** Called on the loop thread before the socket closes. */
 	protected void onStop() {
+	}
+
+	/**
+	 * Called on the loop thread when a backend connection is lost or made.
+	 * @param peers the number of backend connections now established
+	 */
+	protected void onPeersChanged(int peers) {
+	}
+
+	/** The number of backend connections established now. */
+	public int connectedPeers() {
+		return this.connectedPeers;
 	}
 
 	/** The socket, for subclasses running on the loop thread. */
@@ -182,12 +198,16 @@ public abstract class SocketLoop {
 		ZMQ.Poller poller = null;
 		try {
 			this.socket = createSocket();
-			poller = this.context.poller(2);
+			poller = this.context.poller(3);
 			poller.register(this.socket, readable() ? ZMQ.Poller.POLLIN : 0);
 			poller.register(this.wakeup.source(), ZMQ.Poller.POLLIN);
+			poller.register(this.monitor, ZMQ.Poller.POLLIN);
 		}
 		catch (RuntimeException ex) {
 			closeQuietly(poller);
+			if (this.monitor != null) {
+				this.monitor.close();
+			}
 			this.started.completeExceptionally(ex);
 			this.terminated.countDown();
 			return;
@@ -199,6 +219,9 @@ public abstract class SocketLoop {
 				poller.poll(pollTimeout());
 				if (poller.pollin(1)) {
 					drainWakeups(drain);
+				}
+				if (poller.pollin(2)) {
+					readMonitorEvents();
 				}
 				runCommands();
 				if (poller.pollin(0)) {
@@ -218,6 +241,8 @@ public abstract class SocketLoop {
 				onStop();
 			}
 			finally {
+				this.socket.monitor(null, 0);
+				this.monitor.close();
 				this.socket.close();
 				closeQuietly(poller);
 				runCommands();
@@ -241,6 +266,11 @@ public abstract class SocketLoop {
 			if (socketType() != SocketType.SUB) {
 				created.setImmediate(options.immediate());
 			}
+			String monitorAddress = "inproc://zmqws-monitor-" + this.endpoint.name() + "-"
+					+ Integer.toHexString(System.identityHashCode(this));
+			created.monitor(monitorAddress, ZMQ.EVENT_CONNECTED | ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED);
+			this.monitor = this.context.socket(SocketType.PAIR);
+			this.monitor.connect(monitorAddress);
 			for (String address : this.endpoint.addresses()) {
 				boolean done = this.endpoint.bind() ? created.bind(address) : created.connect(address);
 				if (!done) {
@@ -253,6 +283,23 @@ public abstract class SocketLoop {
 		catch (RuntimeException ex) {
 			created.close();
 			throw ex;
+		}
+	}
+
+	private void readMonitorEvents() {
+		ZMQ.Event event;
+		int peers = this.connectedPeers;
+		while ((event = ZMQ.Event.recv(this.monitor, ZMQ.DONTWAIT)) != null) {
+			if (event.getEvent() == ZMQ.EVENT_DISCONNECTED) {
+				peers = Math.max(0, peers - 1);
+			}
+			else {
+				peers++;
+			}
+		}
+		if (peers != this.connectedPeers) {
+			this.connectedPeers = peers;
+			onPeersChanged(peers);
 		}
 	}
 

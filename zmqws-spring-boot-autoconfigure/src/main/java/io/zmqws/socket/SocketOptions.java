@@ -14,8 +14,8 @@ import java.time.Duration;
  * @param linger how long unsent messages are kept when the socket closes
  * @param reconnectInterval the first delay before reconnecting to a lost peer
  * @param reconnectIntervalMax the largest delay between reconnect attempts
- * @param immediate queue messages only to completed connections, so that a send with no
- * live backend fails at once instead of waiting for one
+ * @param immediate send only while a backend is connected: with none, requests and pushes
+ * fail at once, and losing the last backend fails the pending requests at once
  * @param commandQueueCapacity how many operations may wait for the socket's thread
  */
 public record SocketOptions(Duration requestTimeout, int maxPendingRequests, int sendHighWaterMark,

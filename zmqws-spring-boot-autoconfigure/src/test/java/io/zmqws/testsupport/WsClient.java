@@ -8,7 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -30,7 +33,7 @@ public final class WsClient implements AutoCloseable {
 
 	private final List<JsonNode> received = new ArrayList<>();
 
-	private final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
+	private final Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
 
 	private final CompletableFuture<Void> connected = new CompletableFuture<>();
 
@@ -60,7 +63,7 @@ public final class WsClient implements AutoCloseable {
 						}
 					})
 					.then();
-				Mono<Void> sending = out.sendString(this.outbound.asFlux()).then();
+				Mono<Void> sending = out.sendObject(this.outbound.asFlux()).then();
 				return Mono.when(receiving, sending);
 			})
 			.doOnError(this.connected::completeExceptionally)
@@ -88,7 +91,14 @@ public final class WsClient implements AutoCloseable {
 
 	/** Sends a text frame. */
 	public WsClient send(String text) {
-		this.outbound.emitNext(text, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5)));
+		this.outbound.emitNext(new TextWebSocketFrame(text), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5)));
+		return this;
+	}
+
+	/** Sends a binary frame. */
+	public WsClient sendBinary(byte[] bytes) {
+		this.outbound.emitNext(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes)),
+				Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5)));
 		return this;
 	}
 
