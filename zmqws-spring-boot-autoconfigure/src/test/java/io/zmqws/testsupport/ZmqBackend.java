@@ -46,7 +46,10 @@ public final class ZmqBackend implements AutoCloseable {
 		}
 	}
 
-	/** A REP service that answers each request with {@code replier}'s frames. */
+	/**
+	 * A REP service that answers each request with {@code replier}'s frames; when the
+	 * replier returns {@code null} the backend dies at once, without replying.
+	 */
 	public static ZmqBackend rep(String address, Function<List<byte[]>, List<byte[]>> replier) {
 		return new ZmqBackend("rep", SocketType.REP, address, replier);
 	}
@@ -121,7 +124,11 @@ public final class ZmqBackend implements AutoCloseable {
 				}
 				this.received.add(frames);
 				if (type == SocketType.REP) {
-					send(socket, replier.apply(frames));
+					List<byte[]> reply = replier.apply(frames);
+					if (reply == null) {
+						break;
+					}
+					send(socket, reply);
 				}
 			}
 		}
