@@ -1,0 +1,156 @@
+package io.zmqws.testsupport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A WebSocket client on a plain socket, for tests that need control over reading: it
+ * reads nothing until asked, so the server sees a client that cannot keep up.
+ */
+public final class RawWebSocket implements Closeable {
+
+	/** One frame from the server. */
+	public record Frame(int opcode, byte[] payload) {
+
+		public String text() {
+			return new String(this.payload, StandardCharsets.UTF_8);
+		}
+
+		/** The close code of a close frame. */
+		public int closeCode() {
+			return ((this.payload[0] & 0xFF) << 8) | (this.payload[1] & 0xFF);
+		}
+
+	}
+
+	public static final int TEXT = 1;
+
+	public static final int CLOSE = 8;
+
+	private final Socket socket;
+
+	private final DataInputStream in;
+
+	private final OutputStream out;
+
+	private RawWebSocket(Socket socket) throws IOException {
+		this.socket = socket;
+		this.in = new DataInputStream(socket.getInputStream());
+		this.out = socket.getOutputStream();
+	}
+
+	/** Connects with a small receive buffer and completes the handshake. */
+	public static RawWebSocket connect(int port, String path, String protocol) {
+		try {
+			Socket socket = new Socket();
+			socket.setReceiveBufferSize(4096);
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+			socket.setSoTimeout(30_000);
+			RawWebSocket client = new RawWebSocket(socket);
+			byte[] key = new byte[16];
+			ThreadLocalRandom.current().nextBytes(key);
+			String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+					+ "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+					+ Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Protocol: " + protocol + "\r\n\r\n";
+			client.out.write(request.getBytes(StandardCharsets.US_ASCII));
+			client.out.flush();
+			String status = client.readLine();
+			if (!status.contains(" 101 ")) {
+				throw new IllegalStateException("Handshake refused: " + status);
+			}
+			while (!client.readLine().isEmpty()) {
+				// headers
+			}
+			return client;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private String readLine() throws IOException {
+		ByteArrayOutputStream line = new ByteArrayOutputStream();
+		int b;
+		while ((b = this.in.read()) != -1 && b != '\n') {
+			if (b != '\r') {
+				line.write(b);
+			}
+		}
+		return line.toString(StandardCharsets.US_ASCII);
+	}
+
+	/** Sends a masked text frame. */
+	public void sendText(String text) {
+		byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+		byte[] mask = new byte[4];
+		ThreadLocalRandom.current().nextBytes(mask);
+		ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+		frame.write(0x80 | TEXT);
+		if (payload.length < 126) {
+			frame.write(0x80 | payload.length);
+		}
+		else if (payload.length < 65536) {
+			frame.write(0x80 | 126);
+			frame.write(payload.length >>> 8);
+			frame.write(payload.length);
+		}
+		else {
+			frame.write(0x80 | 127);
+			for (int shift = 56; shift >= 0; shift -= 8) {
+				frame.write((int) ((long) payload.length >>> shift));
+			}
+		}
+		frame.writeBytes(mask);
+		for (int i = 0; i < payload.length; i++) {
+			frame.write(payload[i] ^ mask[i % 4]);
+		}
+		try {
+			this.out.write(frame.toByteArray());
+			this.out.flush();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Reads the next frame, blocking. */
+	public Frame readFrame() {
+		try {
+			int first = this.in.readUnsignedByte();
+			int second = this.in.readUnsignedByte();
+			long length = second & 0x7F;
+			if (length == 126) {
+				length = this.in.readUnsignedShort();
+			}
+			else if (length == 127) {
+				length = this.in.readLong();
+			}
+			byte[] payload = new byte[(int) length];
+			this.in.readFully(payload);
+			return new Frame(first & 0x0F, payload);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.socket.close();
+		}
+		catch (IOException ex) {
+			// closing anyway
+		}
+	}
+
+}
