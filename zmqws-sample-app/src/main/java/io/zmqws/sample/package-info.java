@@ -1,0 +1,4 @@
+/**
+ * The zmqws sample application.
+ */
+package io.zmqws.sample;
