@@ -44,7 +44,7 @@ final class EndpointDefinitions {
 				String problem = ZmqAddresses.problem(address, endpoint.isBind());
 				if (problem != null) {
 					throw new InvalidConfigurationPropertyValueException(prefix + ".address", address,
-							"The address " + problem);
+							"Invalid address: " + problem);
 				}
 				if (endpoint.isBind()) {
 					String previous = boundBy.putIfAbsent(address, prefix + ".address");

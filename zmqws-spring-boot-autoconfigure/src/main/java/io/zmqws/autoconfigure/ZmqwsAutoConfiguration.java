@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -25,6 +26,7 @@ public final class ZmqwsAutoConfiguration {
 	@ConditionalOnMissingBean
 	ZmqEndpoints zmqEndpoints(ZmqwsProperties properties) {
 		ZmqwsProperties.Zmq zmq = properties.getZmq();
+		positive("zmqws.zmq.io-threads", zmq.getIoThreads());
 		ZmqEndpoints endpoints = new ZmqEndpoints(EndpointDefinitions.from(properties), zmq.getIoThreads(),
 				zmq.getStartTimeout(), zmq.getStopTimeout());
 		endpoints.start();
@@ -41,9 +43,25 @@ public final class ZmqwsAutoConfiguration {
 	@ConditionalOnMissingBean
 	SessionSettings zmqwsSessionSettings(ZmqwsProperties properties) {
 		ZmqwsProperties.Session session = properties.getSession();
+		positive("zmqws.session.max-sockets", session.getMaxSockets());
+		positive("zmqws.session.max-subscriptions", session.getMaxSubscriptions());
+		positive("zmqws.session.max-pending-requests", session.getMaxPendingRequests());
+		positive("zmqws.session.outbound-capacity", session.getOutboundCapacity());
+		positive("zmqws.websocket.max-frame-size", properties.getWebsocket().getMaxFrameSize().toBytes());
 		return new SessionSettings(session.getMaxSockets(), session.getMaxSubscriptions(),
 				session.getMaxPendingRequests(), session.getOutboundCapacity(), session.getOverflowPolicy(),
-				properties.getWebsocket().getMaxFrameSize().toBytes());
+				maxFrameSize(properties));
+	}
+
+	/** The WebSocket frame limit, as Reactor Netty can apply it. */
+	static int maxFrameSize(ZmqwsProperties properties) {
+		return (int) Math.min(Integer.MAX_VALUE, properties.getWebsocket().getMaxFrameSize().toBytes());
+	}
+
+	private static void positive(String property, long value) {
+		if (value <= 0) {
+			throw new InvalidConfigurationPropertyValueException(property, value, "Must be greater than zero");
+		}
 	}
 
 }

@@ -47,7 +47,7 @@ public final class ZmqwsWebSocketAutoConfiguration {
 	@ConditionalOnMissingBean(name = "zmqwsWebSocketService")
 	WebSocketService zmqwsWebSocketService(ZmqwsProperties properties,
 			ObjectProvider<ZmqwsWebSocketServerSpecCustomizer> customizers) {
-		int maxFrameSize = (int) Math.min(Integer.MAX_VALUE, properties.getWebsocket().getMaxFrameSize().toBytes());
+		int maxFrameSize = ZmqwsAutoConfiguration.maxFrameSize(properties);
 		return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(() -> {
 			WebsocketServerSpec.Builder builder = WebsocketServerSpec.builder().maxFramePayloadLength(maxFrameSize);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));

@@ -38,7 +38,16 @@ public class ZmqwsWebSocketWebHandler implements WebHandler {
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange) {
 		List<String> offered = exchange.getRequest().getHeaders().get(PROTOCOL_HEADER);
-		if (offered != null && !offered.isEmpty() && !offersSupported(offered)) {
+		if (offered != null && !offered.isEmpty()) {
+			String selected = select(offered);
+			if (selected != null) {
+				// Browsers list protocols as "a, b"; the upgrade takes the first header line
+				// untrimmed, so hand it the one protocol chosen here.
+				ServerWebExchange chosen = exchange.mutate()
+					.request((request) -> request.headers((headers) -> headers.set(PROTOCOL_HEADER, selected)))
+					.build();
+				return this.webSocketService.handleRequest(chosen, this.handler);
+			}
 			ServerHttpResponse response = exchange.getResponse();
 			response.setStatusCode(HttpStatus.BAD_REQUEST);
 			response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
@@ -49,15 +58,15 @@ public class ZmqwsWebSocketWebHandler implements WebHandler {
 		return this.webSocketService.handleRequest(exchange, this.handler);
 	}
 
-	private boolean offersSupported(List<String> offered) {
+	private String select(List<String> offered) {
 		for (String value : offered) {
 			for (String protocol : StringUtils.commaDelimitedListToStringArray(value)) {
 				if (this.handler.getSubProtocols().contains(protocol.trim())) {
-					return true;
+					return protocol.trim();
 				}
 			}
 		}
-		return false;
+		return null;
 	}
 
 }

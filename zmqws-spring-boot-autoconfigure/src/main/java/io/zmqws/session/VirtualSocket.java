@@ -65,8 +65,12 @@ final class VirtualSocket implements SubscriptionHub.Subscriber {
 
 	@Override
 	public void onMessage(List<byte[]> frames) {
-		if (this.active) {
-			this.outbound.offer(new ServerMessage.Message(this.sid, frames, 0));
+		// Checked and queued under the lock close() takes, so no message can follow the
+		// client's "closed" (and reach a new socket reusing the sid).
+		synchronized (this) {
+			if (this.active) {
+				this.outbound.offer(new ServerMessage.Message(this.sid, frames, 0));
+			}
 		}
 	}
 
@@ -77,7 +81,9 @@ final class VirtualSocket implements SubscriptionHub.Subscriber {
 
 	/** Stops deliveries and cancels operations in flight. */
 	void close() {
-		this.active = false;
+		synchronized (this) {
+			this.active = false;
+		}
 		if (this.endpoint instanceof SubscriptionHub hub && !this.topics.isEmpty()) {
 			hub.unsubscribeAll(this);
 		}

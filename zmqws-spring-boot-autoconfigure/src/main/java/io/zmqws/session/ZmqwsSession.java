@@ -213,6 +213,11 @@ public final class ZmqwsSession {
 		}
 		Call<Void> call = new Call<>(socket, subscribe.op(), null, (ignored) -> {
 		}, () -> send(done), null);
+		call.onFailure(() -> {
+			if (socket.removeTopic(subscribe.topic())) {
+				this.subscriptions.decrementAndGet();
+			}
+		});
 		hub.subscribe(socket, subscribe.topic()).subscribe(call);
 	}
 
@@ -227,6 +232,11 @@ public final class ZmqwsSession {
 		this.subscriptions.decrementAndGet();
 		Call<Void> call = new Call<>(socket, unsubscribe.op(), null, (ignored) -> {
 		}, () -> send(done), null);
+		call.onFailure(() -> {
+			if (socket.addTopic(unsubscribe.topic())) {
+				this.subscriptions.incrementAndGet();
+			}
+		});
 		hub.unsubscribe(socket, unsubscribe.topic()).subscribe(call);
 	}
 
@@ -293,6 +303,9 @@ public final class ZmqwsSession {
 
 		private final AtomicInteger counter;
 
+		private Runnable onFailure = () -> {
+		};
+
 		Call(VirtualSocket socket, String op, Long id, Consumer<T> onValue, Runnable onComplete,
 				AtomicInteger counter) {
 			this.socket = socket;
@@ -302,6 +315,11 @@ public final class ZmqwsSession {
 			this.onComplete = onComplete;
 			this.counter = counter;
 			socket.track(this);
+		}
+
+		/** Undoes bookkeeping done ahead of the operation when it fails. */
+		void onFailure(Runnable rollback) {
+			this.onFailure = rollback;
 		}
 
 		@Override
@@ -316,6 +334,7 @@ public final class ZmqwsSession {
 
 		@Override
 		protected void hookOnError(Throwable failure) {
+			this.onFailure.run();
 			if (failure instanceof ZmqSocketException ex) {
 				send(new ServerMessage.Error(errorCode(ex.getReason()), ex.getMessage(), this.socket.sid(), this.id,
 						this.op));

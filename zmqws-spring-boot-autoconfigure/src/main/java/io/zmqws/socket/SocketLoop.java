@@ -238,6 +238,7 @@ public abstract class SocketLoop {
 		}
 		finally {
 			try {
+				runCommands();
 				onStop();
 			}
 			finally {
@@ -245,7 +246,6 @@ public abstract class SocketLoop {
 				this.monitor.close();
 				this.socket.close();
 				closeQuietly(poller);
-				runCommands();
 				closeQuietly(this.wakeup.source());
 				closeQuietly(this.wakeup.sink());
 				this.terminated.countDown();
@@ -271,6 +271,9 @@ public abstract class SocketLoop {
 			created.monitor(monitorAddress, ZMQ.EVENT_CONNECTED | ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED);
 			this.monitor = this.context.socket(SocketType.PAIR);
 			this.monitor.connect(monitorAddress);
+			if (this.endpoint.addresses().stream().anyMatch((address) -> address.startsWith("tcp://["))) {
+				created.setIPv6(true);
+			}
 			for (String address : this.endpoint.addresses()) {
 				boolean done = this.endpoint.bind() ? created.bind(address) : created.connect(address);
 				if (!done) {

@@ -11,7 +11,7 @@ public final class ZmqAddresses {
 
 	private static final Pattern TCP = Pattern.compile("tcp://(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.*_-]+):(\\*|[0-9]{1,5})");
 
-	private static final Pattern NAMED = Pattern.compile("(ipc|inproc)://[^\\s]+");
+	private static final Pattern NAMED = Pattern.compile("ipc://[^\\s]+");
 
 	private ZmqAddresses() {
 	}
@@ -23,14 +23,14 @@ public final class ZmqAddresses {
 	 */
 	public static String problem(String address, boolean bind) {
 		if (address == null || address.isBlank()) {
-			return "must not be empty";
+			return "it must not be empty";
 		}
 		if (NAMED.matcher(address).matches()) {
 			return null;
 		}
 		Matcher tcp = TCP.matcher(address);
 		if (!tcp.matches()) {
-			return "must look like tcp://host:port, ipc://path or inproc://name";
+			return "it must look like tcp://host:port or ipc://path";
 		}
 		String host = tcp.group(1);
 		String port = tcp.group(2);
@@ -40,7 +40,7 @@ public final class ZmqAddresses {
 		if (!port.equals("*")) {
 			int number = Integer.parseInt(port);
 			if (number < 1 || number > 65535) {
-				return "port must be between 1 and 65535";
+				return "the port must be between 1 and 65535";
 			}
 		}
 		return null;

@@ -61,15 +61,18 @@ public final class ZmqEndpoints implements AutoCloseable {
 		List<SocketLoop> started = new ArrayList<>();
 		try {
 			for (SocketLoop loop : this.loops.values()) {
-				loop.start(this.startTimeout);
 				started.add(loop);
+				loop.start(this.startTimeout);
 			}
 		}
 		catch (RuntimeException ex) {
+			boolean allStopped = true;
 			for (SocketLoop loop : started) {
-				loop.stop(this.stopTimeout);
+				allStopped &= loop.stop(this.stopTimeout);
 			}
-			this.context.term();
+			if (allStopped) {
+				this.context.term();
+			}
 			this.closed = true;
 			throw ex;
 		}

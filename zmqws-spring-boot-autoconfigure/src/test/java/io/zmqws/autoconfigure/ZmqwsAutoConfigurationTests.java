@@ -59,7 +59,7 @@ class ZmqwsAutoConfigurationTests {
 					"zmqws.endpoints.echo.request-timeout=750ms", "zmqws.endpoints.echo.max-message-size=64KB",
 					"zmqws.endpoints.echo.send-high-water-mark=42", "zmqws.endpoints.echo.immediate=false",
 					"zmqws.endpoints.quotes.type=SUB", "zmqws.endpoints.quotes.address=tcp://127.0.0.1:5557",
-					"zmqws.endpoints.log.type=PUSH", "zmqws.endpoints.log.address=inproc://log-sink",
+					"zmqws.endpoints.log.type=PUSH", "zmqws.endpoints.log.address=tcp://127.0.0.1:*",
 					"zmqws.endpoints.log.bind=true", "zmqws.session.max-sockets=5",
 					"zmqws.session.overflow-policy=close")
 			.run((context) -> {
@@ -145,9 +145,9 @@ class ZmqwsAutoConfigurationTests {
 	@Test
 	void duplicateBindsFailNamingBothProperties() {
 		this.contextRunner
-			.withPropertyValues("zmqws.endpoints.one.type=PUSH", "zmqws.endpoints.one.address=inproc://same",
+			.withPropertyValues("zmqws.endpoints.one.type=PUSH", "zmqws.endpoints.one.address=tcp://127.0.0.1:47011",
 					"zmqws.endpoints.one.bind=true", "zmqws.endpoints.two.type=PUSH",
-					"zmqws.endpoints.two.address=inproc://same", "zmqws.endpoints.two.bind=true")
+					"zmqws.endpoints.two.address=tcp://127.0.0.1:47011", "zmqws.endpoints.two.bind=true")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				InvalidConfigurationPropertyValueException failure = findInvalid(context.getStartupFailure());

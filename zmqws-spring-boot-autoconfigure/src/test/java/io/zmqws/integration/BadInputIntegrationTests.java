@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 
 import io.zmqws.testsupport.FreePorts;
+import io.zmqws.testsupport.RawWebSocket;
 import io.zmqws.testsupport.WsClient;
 import io.zmqws.testsupport.ZmqBackend;
 import org.junit.jupiter.api.AfterAll;
@@ -178,6 +179,14 @@ class BadInputIntegrationTests {
 	void handshakeOfferingOnlyUnknownSubprotocolsIsRefusedWith400() {
 		assertThatThrownBy(() -> WsClient.connect(URI.create("ws://127.0.0.1:" + this.port + "/zmqws"), "chat.v9"))
 			.hasStackTraceContaining("400");
+	}
+
+	@Test
+	void browserStyleListOfSubprotocolsSelectsOurs() {
+		try (RawWebSocket client = RawWebSocket.connect(this.port, "/zmqws", "chat.v9, zmqws.v1.json")) {
+			assertThat(client.handshakeHeaders()).containsEntry("sec-websocket-protocol", "zmqws.v1.json");
+			assertThat(client.readFrame().text()).contains("\"op\":\"welcome\"");
+		}
 	}
 
 	@Test

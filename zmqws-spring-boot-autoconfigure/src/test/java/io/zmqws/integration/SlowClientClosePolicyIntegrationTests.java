@@ -79,6 +79,10 @@ class SlowClientClosePolicyIntegrationTests {
 			for (int i = 0; i < 600; i++) {
 				feed.publish(List.of("big.data".getBytes(StandardCharsets.UTF_8), padding));
 			}
+			// The hub routes in order: once the witness has the marker, every data message
+			// has been offered to the slow client, which has not read a byte of them.
+			feed.publish(List.of("warm.end".getBytes(StandardCharsets.UTF_8)));
+			witness.await((m) -> m.path("frames").path(0).asString().equals("warm.end"), Duration.ofSeconds(20));
 			RawWebSocket.Frame frame;
 			do {
 				frame = slow.readFrame();

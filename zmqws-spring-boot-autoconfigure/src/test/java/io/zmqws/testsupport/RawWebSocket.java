@@ -10,6 +10,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -42,6 +45,8 @@ public final class RawWebSocket implements Closeable {
 
 	private final OutputStream out;
 
+	private final Map<String, String> handshakeHeaders = new HashMap<>();
+
 	private RawWebSocket(Socket socket) throws IOException {
 		this.socket = socket;
 		this.in = new DataInputStream(socket.getInputStream());
@@ -67,14 +72,22 @@ public final class RawWebSocket implements Closeable {
 			if (!status.contains(" 101 ")) {
 				throw new IllegalStateException("Handshake refused: " + status);
 			}
-			while (!client.readLine().isEmpty()) {
-				// headers
+			String header;
+			while (!(header = client.readLine()).isEmpty()) {
+				int colon = header.indexOf(':');
+				client.handshakeHeaders.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+						header.substring(colon + 1).trim());
 			}
 			return client;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** The handshake response's headers, names in lower case. */
+	public Map<String, String> handshakeHeaders() {
+		return this.handshakeHeaders;
 	}
 
 	private String readLine() throws IOException {
