@@ -1,10 +1,16 @@
 package io.zmqws.autoconfigure;
 
 import io.zmqws.protocol.JsonProtocolCodec;
+import io.zmqws.pubsub.ConnectionRegistry;
+import io.zmqws.pubsub.ZmqwsTemplate;
+import io.zmqws.security.AccessPolicy;
 import io.zmqws.protocol.ProtocolCodec;
 import io.zmqws.session.SessionSettings;
 import io.zmqws.socket.ZmqEndpoints;
 import org.zeromq.ZMQ;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,8 +20,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the zmqws core: the named ZeroMQ endpoints, the protocol codec
- * and the per-connection settings.
+ * Auto-configuration of the zmqws core: the named ZeroMQ endpoints, the protocol codec,
+ * the per-connection settings, the access policy, and server-side publishing.
  */
 @AutoConfiguration
 @ConditionalOnClass(ZMQ.class)
@@ -35,6 +41,24 @@ public final class ZmqwsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	ConnectionRegistry zmqwsConnectionRegistry() {
+		return new ConnectionRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ZmqwsTemplate zmqwsTemplate(ConnectionRegistry connections, ObjectProvider<JsonMapper> jsonMapper) {
+		return new ZmqwsTemplate(connections, jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AccessPolicy zmqwsAccessPolicy() {
+		return AccessPolicy.allowDeclared();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	ProtocolCodec zmqwsProtocolCodec() {
 		return new JsonProtocolCodec();
 	}
@@ -47,10 +71,11 @@ public final class ZmqwsAutoConfiguration {
 		positive("zmqws.session.max-subscriptions", session.getMaxSubscriptions());
 		positive("zmqws.session.max-pending-requests", session.getMaxPendingRequests());
 		positive("zmqws.session.outbound-capacity", session.getOutboundCapacity());
+		positive("zmqws.session.max-functions", session.getMaxFunctions());
 		positive("zmqws.websocket.max-frame-size", properties.getWebsocket().getMaxFrameSize().toBytes());
 		return new SessionSettings(session.getMaxSockets(), session.getMaxSubscriptions(),
 				session.getMaxPendingRequests(), session.getOutboundCapacity(), session.getOverflowPolicy(),
-				maxFrameSize(properties));
+				maxFrameSize(properties), session.getMaxFunctions());
 	}
 
 	/** The WebSocket frame limit, as Reactor Netty can apply it. */

@@ -30,6 +30,8 @@ public class ZmqwsProperties {
 
 	private final Zmq zmq = new Zmq();
 
+	private final Rpc rpc = new Rpc();
+
 	public Map<String, Endpoint> getEndpoints() {
 		return this.endpoints;
 	}
@@ -46,6 +48,10 @@ public class ZmqwsProperties {
 		return this.zmq;
 	}
 
+	public Rpc getRpc() {
+		return this.rpc;
+	}
+
 	/**
 	 * One named endpoint.
 	 */
@@ -53,7 +59,9 @@ public class ZmqwsProperties {
 
 		/**
 		 * Kind of service behind the endpoint: REQ (request/reply to REP or ROUTER
-		 * backends), SUB (subscriptions to PUB backends) or PUSH (to PULL backends).
+		 * backends), SUB (subscriptions to PUB backends), PUSH (to PULL backends) or RPC
+		 * (a remote service speaking the zmqws RPC envelope, called as
+		 * '<endpoint>.<method>').
 		 */
 		private EndpointType type;
 
@@ -299,6 +307,19 @@ public class ZmqwsProperties {
 		 */
 		private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
 
+		/**
+		 * Browser functions a connection may register for server-to-browser calls.
+		 */
+		private int maxFunctions = 64;
+
+		public int getMaxFunctions() {
+			return this.maxFunctions;
+		}
+
+		public void setMaxFunctions(int maxFunctions) {
+			this.maxFunctions = maxFunctions;
+		}
+
 		public int getMaxSockets() {
 			return this.maxSockets;
 		}
@@ -383,6 +404,67 @@ public class ZmqwsProperties {
 
 		public void setStopTimeout(Duration stopTimeout) {
 			this.stopTimeout = stopTimeout;
+		}
+
+	}
+
+	/**
+	 * RPC to {@code @ZmqRpc} beans.
+	 */
+	public static class Rpc {
+
+		/**
+		 * How long a call may take unless its method sets its own timeout. Clients may ask
+		 * for less. Streaming calls have no timeout unless their method sets one.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		/**
+		 * Threads that run methods which may block (all but those returning Mono or Flux).
+		 */
+		private int threads = 10 * Runtime.getRuntime().availableProcessors();
+
+		/**
+		 * Calls that may wait for a thread; beyond it callers get overloaded.
+		 */
+		private int queueCapacity = 10_000;
+
+		/**
+		 * Addresses on which a ROUTER socket serves the @ZmqRpc methods to ZeroMQ clients,
+		 * e.g. tcp://127.0.0.1:6000. Empty: not served over ZeroMQ.
+		 */
+		private List<String> bind = new ArrayList<>();
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public int getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		public List<String> getBind() {
+			return this.bind;
+		}
+
+		public void setBind(List<String> bind) {
+			this.bind = bind;
 		}
 
 	}

@@ -3,6 +3,8 @@ package io.zmqws.autoconfigure;
 import java.util.Map;
 
 import io.zmqws.protocol.ProtocolCodec;
+import io.zmqws.pubsub.ConnectionRegistry;
+import io.zmqws.rpc.RpcDispatcher;
 import io.zmqws.server.ZmqwsWebSocketHandler;
 import io.zmqws.server.ZmqwsWebSocketWebHandler;
 import io.zmqws.session.SessionSettings;
@@ -30,7 +32,8 @@ import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyReques
  * Auto-configuration of the zmqws WebSocket endpoint on a reactive (WebFlux on Reactor
  * Netty) web application.
  */
-@AutoConfiguration(after = { ZmqwsAutoConfiguration.class, WebFluxAutoConfiguration.class })
+@AutoConfiguration(after = { ZmqwsAutoConfiguration.class, ZmqwsRpcAutoConfiguration.class,
+		WebFluxAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass({ WebSocketHandler.class, HttpServer.class })
 @ConditionalOnBean(ZmqEndpoints.class)
@@ -38,9 +41,9 @@ public final class ZmqwsWebSocketAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ZmqwsWebSocketHandler zmqwsWebSocketHandler(ZmqEndpoints endpoints, ProtocolCodec codec,
-			SessionSettings settings) {
-		return new ZmqwsWebSocketHandler(endpoints, codec, settings);
+	ZmqwsWebSocketHandler zmqwsWebSocketHandler(ZmqEndpoints endpoints, ObjectProvider<RpcDispatcher> rpc,
+			ConnectionRegistry connections, ProtocolCodec codec, SessionSettings settings) {
+		return new ZmqwsWebSocketHandler(endpoints, rpc.getIfAvailable(), connections, codec, settings);
 	}
 
 	@Bean

@@ -2,6 +2,8 @@ package io.zmqws.protocol;
 
 import java.util.List;
 
+import tools.jackson.databind.JsonNode;
+
 /**
  * A message sent by a browser (or any client) to the gateway.
  * <p>
@@ -69,6 +71,76 @@ public sealed interface ClientMessage {
 		@Override
 		public String op() {
 			return "ping";
+		}
+	}
+
+	/**
+	 * Calls an RPC method; {@code args} is a JSON array or {@code null}, {@code kwargs} a
+	 * JSON object or {@code null}, {@code timeoutMillis} 0 for the method's default.
+	 */
+	record Call(long id, String method, JsonNode args, JsonNode kwargs, long timeoutMillis) implements ClientMessage {
+		@Override
+		public String op() {
+			return "call";
+		}
+	}
+
+	/** Cancels call {@code id}; a streaming call stops producing. */
+	record Cancel(long id) implements ClientMessage {
+		@Override
+		public String op() {
+			return "cancel";
+		}
+	}
+
+	/** Asks which RPC methods the caller may call. */
+	record Methods() implements ClientMessage {
+		@Override
+		public String op() {
+			return "methods";
+		}
+	}
+
+	/** Offers a browser function the server may invoke. */
+	record Register(String name) implements ClientMessage {
+		@Override
+		public String op() {
+			return "register";
+		}
+	}
+
+	/** Withdraws a browser function. */
+	record Unregister(String name) implements ClientMessage {
+		@Override
+		public String op() {
+			return "unregister";
+		}
+	}
+
+	/**
+	 * The browser's answer to an acknowledged {@link ServerMessage.Invoke}: a
+	 * {@code value}, or an {@code error} message when the function failed.
+	 */
+	record Return(long cid, JsonNode value, String error) implements ClientMessage {
+		@Override
+		public String op() {
+			return "return";
+		}
+	}
+
+	/** Subscribes to server-side events published under {@code path}. */
+	record SubscribePath(String path) implements ClientMessage {
+		@Override
+		public String op() {
+			return "subscribe";
+		}
+	}
+
+	/** Ends a path subscription. */
+	record UnsubscribePath(String path) implements ClientMessage {
+		@Override
+		public String op() {
+			return "unsubscribe";
 		}
 	}
 

@@ -34,6 +34,12 @@ public enum ErrorCode {
 	BACKEND_UNAVAILABLE("backend_unavailable"),
 	/** The request was abandoned because its socket or the gateway closed. */
 	CANCELLED("cancelled"),
+	/** No RPC method of that name exists (or the caller may not know of it). */
+	UNKNOWN_METHOD("unknown_method"),
+	/** An RPC argument is missing, unexpected or of the wrong type; the message names it. */
+	INVALID_ARGUMENT("invalid_argument"),
+	/** No call with that id is in progress on this connection. */
+	UNKNOWN_CALL("unknown_call"),
 	/** The caller may not do this. */
 	FORBIDDEN("forbidden"),
 	/** An unexpected failure inside the gateway; details are in the server log. */

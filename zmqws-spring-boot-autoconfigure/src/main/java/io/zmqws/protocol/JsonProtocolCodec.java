@@ -10,6 +10,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.NullNode;
 
 /**
  * The JSON encoding of protocol v1 ({@value #SUBPROTOCOL}), carried in text frames.
@@ -68,8 +69,10 @@ public final class JsonProtocolCodec implements ProtocolCodec {
 				fields.id = id;
 				yield new ClientMessage.Request(sid, id, fields.frames(), fields.optionalTimeout());
 			}
-			case "subscribe" -> new ClientMessage.Subscribe(fields.sid(), fields.topic());
-			case "unsubscribe" -> new ClientMessage.Unsubscribe(fields.sid(), fields.topic());
+			case "subscribe" -> fields.has("path") ? new ClientMessage.SubscribePath(fields.path())
+					: new ClientMessage.Subscribe(fields.sid(), fields.topic());
+			case "unsubscribe" -> fields.has("path") ? new ClientMessage.UnsubscribePath(fields.path())
+					: new ClientMessage.Unsubscribe(fields.sid(), fields.topic());
 			case "push" -> {
 				long sid = fields.sid();
 				Long id = fields.optionalLong("id");
@@ -77,6 +80,29 @@ public final class JsonProtocolCodec implements ProtocolCodec {
 				yield new ClientMessage.Push(sid, id, fields.frames());
 			}
 			case "ping" -> new ClientMessage.Ping(fields.optionalLong("id"));
+			case "call" -> {
+				long id = fields.requiredLong("id");
+				fields.id = id;
+				yield new ClientMessage.Call(id, fields.requiredString("method"), fields.optionalArray("args"),
+						fields.optionalObject("kwargs"), fields.optionalTimeout());
+			}
+			case "cancel" -> {
+				long id = fields.requiredLong("id");
+				fields.id = id;
+				yield new ClientMessage.Cancel(id);
+			}
+			case "methods" -> new ClientMessage.Methods();
+			case "register" -> new ClientMessage.Register(fields.requiredString("name"));
+			case "unregister" -> new ClientMessage.Unregister(fields.requiredString("name"));
+			case "return" -> {
+				long cid = fields.requiredLong("cid");
+				JsonNode error = root.get("error");
+				if (error != null && !error.isNull()) {
+					yield new ClientMessage.Return(cid, null, error.isString() ? error.stringValue() : error.toString());
+				}
+				JsonNode value = root.get("value");
+				yield new ClientMessage.Return(cid, (value != null) ? value : NullNode.getInstance(), null);
+			}
 			default -> throw new ProtocolException(ErrorCode.UNKNOWN_OP, "Unknown op '" + abbreviate(op) + "'", null,
 					null, null);
 		};
@@ -139,8 +165,67 @@ public final class JsonProtocolCodec implements ProtocolCodec {
 					json.writeNumberProperty("id", pong.id());
 				}
 			}
+			else if (message instanceof ServerMessage.Result result) {
+				json.writeNumberProperty("id", result.id());
+				json.writeName("value");
+				json.writeTree(result.value());
+			}
+			else if (message instanceof ServerMessage.Item item) {
+				json.writeNumberProperty("id", item.id());
+				json.writeName("value");
+				json.writeTree(item.value());
+			}
+			else if (message instanceof ServerMessage.Done done) {
+				json.writeNumberProperty("id", done.id());
+			}
+			else if (message instanceof ServerMessage.MethodList list) {
+				json.writeName("methods");
+				json.writeStartArray();
+				for (ServerMessage.MethodInfo method : list.methods()) {
+					json.writeStartObject();
+					json.writeStringProperty("name", method.name());
+					json.writeName("params");
+					json.writeStartArray();
+					for (String param : method.params()) {
+						json.writeString(param);
+					}
+					json.writeEndArray();
+					json.writeBooleanProperty("streaming", method.streaming());
+					json.writeEndObject();
+				}
+				json.writeEndArray();
+			}
+			else if (message instanceof ServerMessage.Registered registered) {
+				json.writeStringProperty("name", registered.name());
+			}
+			else if (message instanceof ServerMessage.Unregistered unregistered) {
+				json.writeStringProperty("name", unregistered.name());
+			}
+			else if (message instanceof ServerMessage.Invoke invoke) {
+				if (invoke.cid() != null) {
+					json.writeNumberProperty("cid", invoke.cid());
+				}
+				json.writeStringProperty("function", invoke.function());
+				json.writeName("args");
+				json.writeStartArray();
+				for (JsonNode arg : invoke.args()) {
+					json.writeTree(arg);
+				}
+				json.writeEndArray();
+			}
+			else if (message instanceof ServerMessage.PathSubscribed subscribed) {
+				json.writeStringProperty("path", subscribed.path());
+			}
+			else if (message instanceof ServerMessage.PathUnsubscribed unsubscribed) {
+				json.writeStringProperty("path", unsubscribed.path());
+			}
+			else if (message instanceof ServerMessage.Event event) {
+				json.writeStringProperty("path", event.path());
+				json.writeName("data");
+				json.writeTree(event.data());
+			}
 			else if (message instanceof ServerMessage.Error error) {
-				json.writeStringProperty("code", error.code().code());
+				json.writeStringProperty("code", error.code());
 				json.writeStringProperty("message", error.message());
 				if (error.failedOp() != null) {
 					json.writeStringProperty("failedOp", error.failedOp());
@@ -236,6 +321,46 @@ public final class JsonProtocolCodec implements ProtocolCodec {
 				throw error(ErrorCode.INVALID_FIELD, "Field 'timeout' must be a positive number of milliseconds");
 			}
 			return timeout;
+		}
+
+		boolean has(String name) {
+			JsonNode node = this.root.get(name);
+			return node != null && !node.isNull();
+		}
+
+		String path() {
+			if (has("sid")) {
+				throw error(ErrorCode.INVALID_FIELD, "A subscription names either 'sid' and 'topic' or 'path'");
+			}
+			String path = requiredString("path");
+			if (!path.startsWith("/") || path.length() > 1024 || path.contains("//")
+					|| (path.length() > 1 && path.endsWith("/"))) {
+				throw error(ErrorCode.INVALID_FIELD,
+						"Field 'path' must start with '/', have no empty segment and end without '/'");
+			}
+			return path;
+		}
+
+		JsonNode optionalArray(String name) {
+			JsonNode node = this.root.get(name);
+			if (node == null || node.isNull()) {
+				return null;
+			}
+			if (!node.isArray()) {
+				throw error(ErrorCode.INVALID_FIELD, "Field '" + name + "' must be an array");
+			}
+			return node;
+		}
+
+		JsonNode optionalObject(String name) {
+			JsonNode node = this.root.get(name);
+			if (node == null || node.isNull()) {
+				return null;
+			}
+			if (!node.isObject()) {
+				throw error(ErrorCode.INVALID_FIELD, "Field '" + name + "' must be an object");
+			}
+			return node;
 		}
 
 		byte[] topic() {

@@ -2,6 +2,8 @@ package io.zmqws.protocol;
 
 import java.util.List;
 
+import tools.jackson.databind.JsonNode;
+
 /**
  * A message sent by the gateway to a client.
  */
@@ -90,13 +92,107 @@ public sealed interface ServerMessage {
 	}
 
 	/**
-	 * An error; {@code sid}, {@code id} and {@code failedOp} say what it answers when
-	 * known, and are {@code null} otherwise.
+	 * An error; {@code code} is one of {@link ErrorCode}'s codes or one an RPC method
+	 * chose; {@code sid}, {@code id} and {@code failedOp} say what it answers when known,
+	 * and are {@code null} otherwise.
 	 */
-	record Error(ErrorCode code, String message, Long sid, Long id, String failedOp) implements ServerMessage {
+	record Error(String code, String message, Long sid, Long id, String failedOp) implements ServerMessage {
+
+		public Error(ErrorCode code, String message, Long sid, Long id, String failedOp) {
+			this(code.code(), message, sid, id, failedOp);
+		}
+
 		@Override
 		public String op() {
 			return "error";
+		}
+
+	}
+
+	/** The result of a non-streaming call. */
+	record Result(long id, JsonNode value) implements ServerMessage {
+		@Override
+		public String op() {
+			return "result";
+		}
+	}
+
+	/** One item of a streaming call. */
+	record Item(long id, JsonNode value) implements ServerMessage {
+		@Override
+		public String op() {
+			return "item";
+		}
+	}
+
+	/** A streaming call completed; no more items follow. */
+	record Done(long id) implements ServerMessage {
+		@Override
+		public String op() {
+			return "done";
+		}
+	}
+
+	/** The RPC methods the caller may call. */
+	record MethodList(List<MethodInfo> methods) implements ServerMessage {
+		@Override
+		public String op() {
+			return "methods";
+		}
+	}
+
+	/** One callable method: its name, its parameters' names, and whether it streams. */
+	record MethodInfo(String name, List<String> params, boolean streaming) {
+	}
+
+	/** The browser function {@code name} is registered. */
+	record Registered(String name) implements ServerMessage {
+		@Override
+		public String op() {
+			return "registered";
+		}
+	}
+
+	/** The browser function {@code name} is no longer registered. */
+	record Unregistered(String name) implements ServerMessage {
+		@Override
+		public String op() {
+			return "unregistered";
+		}
+	}
+
+	/**
+	 * The server calls browser function {@code function}; {@code cid} is {@code null} for
+	 * a one-way call, otherwise the browser answers with a {@code return}.
+	 */
+	record Invoke(Long cid, String function, List<JsonNode> args) implements ServerMessage {
+		@Override
+		public String op() {
+			return "invoke";
+		}
+	}
+
+	/** The path subscription is active. */
+	record PathSubscribed(String path) implements ServerMessage {
+		@Override
+		public String op() {
+			return "subscribed";
+		}
+	}
+
+	/** The path subscription ended. */
+	record PathUnsubscribed(String path) implements ServerMessage {
+		@Override
+		public String op() {
+			return "unsubscribed";
+		}
+	}
+
+	/** A server-side event published to {@code path}. */
+	record Event(String path, JsonNode data) implements ServerMessage {
+		@Override
+		public String op() {
+			return "event";
 		}
 	}
 

@@ -1,16 +1,19 @@
 package io.zmqws.server;
 
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.zmqws.protocol.CloseCodes;
 import io.zmqws.protocol.ErrorCode;
 import io.zmqws.protocol.ProtocolCodec;
 import io.zmqws.protocol.ProtocolException;
 import io.zmqws.protocol.ServerMessage;
+import io.zmqws.pubsub.BrowserConnection;
+import io.zmqws.pubsub.ConnectionRegistry;
+import io.zmqws.rpc.RpcDispatcher;
 import io.zmqws.session.CloseReason;
+import io.zmqws.session.SessionInfo;
 import io.zmqws.session.SessionSettings;
 import io.zmqws.session.ZmqwsSession;
 import io.zmqws.socket.ZmqEndpoints;
@@ -20,6 +23,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.HandshakeInfo;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -39,12 +43,24 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 
 	private final SessionSettings settings;
 
-	private final Set<ZmqwsSession> sessions = ConcurrentHashMap.newKeySet();
+	private final RpcDispatcher rpc;
+
+	private final ConnectionRegistry connections;
 
 	private volatile boolean running;
 
-	public ZmqwsWebSocketHandler(ZmqEndpoints endpoints, ProtocolCodec codec, SessionSettings settings) {
+	/**
+	 * @param endpoints the named ZeroMQ endpoints
+	 * @param rpc the RPC dispatcher, or {@code null} without RPC
+	 * @param connections the registry of open connections
+	 * @param codec the wire encoding
+	 * @param settings per-connection limits
+	 */
+	public ZmqwsWebSocketHandler(ZmqEndpoints endpoints, RpcDispatcher rpc, ConnectionRegistry connections,
+			ProtocolCodec codec, SessionSettings settings) {
 		this.endpoints = endpoints;
+		this.rpc = rpc;
+		this.connections = connections;
 		this.codec = codec;
 		this.settings = settings;
 	}
@@ -56,7 +72,7 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 
 	/** The number of open connections. */
 	public int connectionCount() {
-		return this.sessions.size();
+		return this.connections.size();
 	}
 
 	@Override
@@ -64,18 +80,22 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 		if (!this.running) {
 			return webSocket.close(new CloseStatus(CloseCodes.GOING_AWAY, "Server is not accepting connections"));
 		}
-		ZmqwsSession session = new ZmqwsSession(UUID.randomUUID().toString(), this.codec.subprotocol(),
-				this.endpoints, this.settings);
-		this.sessions.add(session);
+		HandshakeInfo handshake = webSocket.getHandshakeInfo();
+		return handshake.getPrincipal()
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((principal) -> serve(webSocket, new SessionInfo(UUID.randomUUID().toString(),
+					this.codec.subprotocol(), principal.orElse(null), handshake.getRemoteAddress())));
+	}
+
+	private Mono<Void> serve(WebSocketSession webSocket, SessionInfo info) {
+		ZmqwsSession session = new ZmqwsSession(info, this.endpoints, this.rpc, this.connections, this.settings);
 		Flux<WebSocketMessage> output = session.outbound().map((message) -> encode(webSocket, message));
 		Mono<Void> input = webSocket.receive().doOnNext((frame) -> receive(session, frame)).then();
 		return webSocket.send(output)
 			.then(Mono.defer(() -> closeIfAsked(webSocket, session)))
 			.and(input.doFinally((signal) -> session.close()))
-			.doFinally((signal) -> {
-				session.close();
-				this.sessions.remove(session);
-			});
+			.doFinally((signal) -> session.close());
 	}
 
 	private void receive(ZmqwsSession session, WebSocketMessage frame) {
@@ -118,8 +138,10 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		for (ZmqwsSession session : this.sessions) {
-			session.closeWith(new CloseReason(CloseCodes.GOING_AWAY, "Server is shutting down"));
+		for (BrowserConnection connection : this.connections.all()) {
+			if (connection instanceof ZmqwsSession session) {
+				session.closeWith(new CloseReason(CloseCodes.GOING_AWAY, "Server is shutting down"));
+			}
 		}
 	}
 

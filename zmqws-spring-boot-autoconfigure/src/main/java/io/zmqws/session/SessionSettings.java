@@ -4,13 +4,14 @@ package io.zmqws.session;
  * Per-connection limits and policies.
  *
  * @param maxSockets virtual sockets open at once
- * @param maxSubscriptions topic subscriptions across all of the connection's sockets
+ * @param maxSubscriptions topic and path subscriptions across the connection
  * @param maxPendingRequests requests awaiting replies at once
  * @param outboundCapacity messages queued for the client before the overflow policy
  * applies
  * @param overflowPolicy what happens when the outbound queue is full
  * @param maxMessageSize the largest inbound WebSocket message, in bytes
+ * @param maxFunctions browser functions a connection may register
  */
 public record SessionSettings(int maxSockets, int maxSubscriptions, int maxPendingRequests, int outboundCapacity,
-		OverflowPolicy overflowPolicy, long maxMessageSize) {
+		OverflowPolicy overflowPolicy, long maxMessageSize, int maxFunctions) {
 }

@@ -1,8 +1,10 @@
 package io.zmqws.session;
 
+import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -14,6 +16,11 @@ import io.zmqws.protocol.ClientMessage;
 import io.zmqws.protocol.ErrorCode;
 import io.zmqws.protocol.ProtocolException;
 import io.zmqws.protocol.ServerMessage;
+import io.zmqws.pubsub.BrowserConnection;
+import io.zmqws.pubsub.ConnectionRegistry;
+import io.zmqws.rpc.RpcCallContext;
+import io.zmqws.rpc.RpcDispatcher;
+import io.zmqws.socket.EndpointType;
 import io.zmqws.socket.PushChannel;
 import io.zmqws.socket.RequestChannel;
 import io.zmqws.socket.SocketLoop;
@@ -22,7 +29,9 @@ import io.zmqws.socket.ZmqEndpoints;
 import io.zmqws.socket.ZmqSocketException;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One client connection: its virtual sockets, what they have in flight, and the bounded
@@ -32,15 +41,21 @@ import reactor.core.publisher.SignalType;
  * never blocks; replies and published messages arrive from the endpoints' threads and
  * only enter the outbound queue.
  */
-public final class ZmqwsSession {
+public final class ZmqwsSession implements BrowserConnection {
 
 	private static final Log logger = LogFactory.getLog(ZmqwsSession.class);
 
-	private final String id;
-
-	private final String protocol;
+	private final SessionInfo info;
 
 	private final ZmqEndpoints endpoints;
+
+	private final ConnectionRegistry connections;
+
+	private final SessionCalls calls;
+
+	private final SessionFunctions functions;
+
+	private final Set<String> paths = ConcurrentHashMap.newKeySet();
 
 	private final SessionSettings settings;
 
@@ -56,18 +71,39 @@ public final class ZmqwsSession {
 
 	private volatile boolean closed;
 
-	public ZmqwsSession(String id, String protocol, ZmqEndpoints endpoints, SessionSettings settings) {
-		this.id = id;
-		this.protocol = protocol;
+	/**
+	 * @param info what the transport knows of the connection
+	 * @param endpoints the named ZeroMQ endpoints
+	 * @param rpc the RPC dispatcher, or {@code null} when RPC is not available
+	 * @param connections where the session registers itself for server-side publishing
+	 * @param settings limits and policies
+	 */
+	public ZmqwsSession(SessionInfo info, ZmqEndpoints endpoints, RpcDispatcher rpc, ConnectionRegistry connections,
+			SessionSettings settings) {
+		this.info = info;
 		this.endpoints = endpoints;
+		this.connections = connections;
 		this.settings = settings;
 		this.outbound = new SessionOutbound(settings.outboundCapacity(), settings.overflowPolicy(), this::closeWith);
-		this.outbound.offer(new ServerMessage.Welcome(protocol, id, new ServerMessage.Limits(settings.maxMessageSize(),
-				settings.maxSockets(), settings.maxSubscriptions(), settings.maxPendingRequests())));
+		this.calls = new SessionCalls(rpc,
+				new RpcCallContext("websocket", info.id(), info.principal(), info.remoteAddress()),
+				this.pendingRequests, settings.maxPendingRequests(), this::send);
+		this.functions = new SessionFunctions(settings.maxFunctions(), settings.maxPendingRequests(),
+				this.outbound::offer);
+		this.outbound.offer(new ServerMessage.Welcome(info.protocol(), info.id(),
+				new ServerMessage.Limits(settings.maxMessageSize(), settings.maxSockets(), settings.maxSubscriptions(),
+						settings.maxPendingRequests())));
+		connections.add(this);
 	}
 
+	@Override
 	public String id() {
-		return this.id;
+		return this.info.id();
+	}
+
+	@Override
+	public Principal principal() {
+		return this.info.principal();
 	}
 
 	/** The messages for the client; completes when the session ends. */
@@ -109,6 +145,30 @@ public final class ZmqwsSession {
 			else if (message instanceof ClientMessage.Push push) {
 				push(push);
 			}
+			else if (message instanceof ClientMessage.Call call) {
+				this.calls.call(call);
+			}
+			else if (message instanceof ClientMessage.Cancel cancel) {
+				this.calls.cancel(cancel);
+			}
+			else if (message instanceof ClientMessage.Methods methods) {
+				this.calls.methods(methods);
+			}
+			else if (message instanceof ClientMessage.SubscribePath subscribe) {
+				subscribePath(subscribe);
+			}
+			else if (message instanceof ClientMessage.UnsubscribePath unsubscribe) {
+				unsubscribePath(unsubscribe);
+			}
+			else if (message instanceof ClientMessage.Register register) {
+				this.functions.register(register);
+			}
+			else if (message instanceof ClientMessage.Unregister unregister) {
+				this.functions.unregister(unregister);
+			}
+			else if (message instanceof ClientMessage.Return answer) {
+				this.functions.answer(answer);
+			}
 			else if (message instanceof ClientMessage.Ping ping) {
 				send(new ServerMessage.Pong(ping.id()));
 			}
@@ -138,11 +198,56 @@ public final class ZmqwsSession {
 			return;
 		}
 		this.closed = true;
+		this.connections.remove(this);
 		for (VirtualSocket socket : this.sockets.values()) {
 			socket.close();
 		}
 		this.sockets.clear();
+		this.calls.close();
+		this.functions.close();
 		this.outbound.complete();
+	}
+
+	private void subscribePath(ClientMessage.SubscribePath subscribe) {
+		if (!this.paths.contains(subscribe.path())) {
+			if (this.subscriptions.incrementAndGet() > this.settings.maxSubscriptions()) {
+				this.subscriptions.decrementAndGet();
+				throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
+						"At most " + this.settings.maxSubscriptions() + " subscriptions are allowed", subscribe.op(),
+						null, null);
+			}
+			this.paths.add(subscribe.path());
+			this.connections.subscribe(this, subscribe.path());
+		}
+		send(new ServerMessage.PathSubscribed(subscribe.path()));
+	}
+
+	private void unsubscribePath(ClientMessage.UnsubscribePath unsubscribe) {
+		if (this.paths.remove(unsubscribe.path())) {
+			this.subscriptions.decrementAndGet();
+			this.connections.unsubscribe(this, unsubscribe.path());
+		}
+		send(new ServerMessage.PathUnsubscribed(unsubscribe.path()));
+	}
+
+	@Override
+	public boolean hasFunction(String name) {
+		return this.functions.has(name);
+	}
+
+	@Override
+	public boolean invoke(String function, List<JsonNode> args) {
+		return !this.closed && this.functions.invoke(function, args);
+	}
+
+	@Override
+	public Mono<JsonNode> ask(String function, List<JsonNode> args, Duration timeout) {
+		return this.functions.ask(function, args, timeout);
+	}
+
+	@Override
+	public boolean deliver(String path, JsonNode data) {
+		return !this.closed && this.outbound.offer(new ServerMessage.Event(path, data));
 	}
 
 	private void open(ClientMessage.Open open) {
@@ -157,6 +262,11 @@ public final class ZmqwsSession {
 		if (endpoint == null) {
 			throw error(ErrorCode.UNKNOWN_ENDPOINT, "No endpoint named '" + abbreviate(open.endpoint()) + "'", open,
 					open.sid(), null);
+		}
+		if (endpoint.endpoint().type() == EndpointType.RPC) {
+			throw error(ErrorCode.WRONG_SOCKET_TYPE, "Endpoint '" + open.endpoint()
+					+ "' is an RPC service: call its methods as '" + open.endpoint() + ".<method>'", open, open.sid(),
+					null);
 		}
 		this.sockets.put(open.sid(), new VirtualSocket(open.sid(), endpoint, this.outbound));
 		send(new ServerMessage.Opened(open.sid(), open.endpoint(), endpoint.endpoint().type().name()));
@@ -340,7 +450,7 @@ public final class ZmqwsSession {
 						this.op));
 			}
 			else {
-				logger.error("Operation '" + this.op + "' on session " + ZmqwsSession.this.id + " failed", failure);
+				logger.error("Operation '" + this.op + "' on session " + id() + " failed", failure);
 				send(new ServerMessage.Error(ErrorCode.INTERNAL, "Internal error", this.socket.sid(), this.id,
 						this.op));
 			}

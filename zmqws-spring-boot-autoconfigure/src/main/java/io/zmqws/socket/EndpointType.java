@@ -15,6 +15,12 @@ public enum EndpointType {
 	SUB,
 
 	/** Fire-and-forget messages to PULL backends through one PUSH socket. */
-	PUSH
+	PUSH,
+
+	/**
+	 * A remote RPC service speaking the zmqws RPC envelope (REP or ROUTER), reached with
+	 * RPC calls named {@code <endpoint>.<method>} rather than with virtual sockets.
+	 */
+	RPC
 
 }

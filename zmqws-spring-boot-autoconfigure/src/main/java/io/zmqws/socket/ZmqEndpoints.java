@@ -6,6 +6,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,6 +27,8 @@ public final class ZmqEndpoints implements AutoCloseable {
 	private final ZMQ.Context context;
 
 	private final Map<String, SocketLoop> loops = new LinkedHashMap<>();
+
+	private final List<SocketLoop> extraLoops = new CopyOnWriteArrayList<>();
 
 	private final Duration startTimeout;
 
@@ -50,7 +54,7 @@ public final class ZmqEndpoints implements AutoCloseable {
 
 	private SocketLoop create(EndpointDefinition definition) {
 		return switch (definition.type()) {
-			case REQ -> new RequestChannel(definition, this.context);
+			case REQ, RPC -> new RequestChannel(definition, this.context);
 			case SUB -> new SubscriptionHub(definition, this.context);
 			case PUSH -> new PushChannel(definition, this.context);
 		};
@@ -78,6 +82,17 @@ public final class ZmqEndpoints implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Creates and starts a loop that is not a named endpoint (such as a server socket) on
+	 * the shared context; it is stopped with the endpoints.
+	 */
+	public <T extends SocketLoop> T startLoop(Function<ZMQ.Context, T> factory) {
+		T loop = factory.apply(this.context);
+		loop.start(this.startTimeout);
+		this.extraLoops.add(loop);
+		return loop;
+	}
+
 	/** The endpoint called {@code name}, or {@code null}. */
 	public SocketLoop find(String name) {
 		return this.loops.get(name);
@@ -95,7 +110,9 @@ public final class ZmqEndpoints implements AutoCloseable {
 		}
 		this.closed = true;
 		boolean allStopped = true;
-		for (SocketLoop loop : this.loops.values()) {
+		List<SocketLoop> every = new ArrayList<>(this.extraLoops);
+		every.addAll(this.loops.values());
+		for (SocketLoop loop : every) {
 			if (!loop.stop(this.stopTimeout)) {
 				allStopped = false;
 				logger.warn("ZeroMQ endpoint '" + loop.endpoint().name() + "' did not stop within " + this.stopTimeout);

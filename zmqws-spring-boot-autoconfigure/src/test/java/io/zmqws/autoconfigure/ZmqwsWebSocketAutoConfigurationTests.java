@@ -1,6 +1,10 @@
 package io.zmqws.autoconfigure;
 
+import io.zmqws.protocol.ProtocolCodec;
+import io.zmqws.pubsub.ConnectionRegistry;
 import io.zmqws.server.ZmqwsWebSocketHandler;
+import io.zmqws.session.SessionSettings;
+import io.zmqws.socket.ZmqEndpoints;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.WebsocketServerSpec;
@@ -26,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ZmqwsWebSocketAutoConfigurationTests {
 
 	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ZmqwsAutoConfiguration.class, ZmqwsWebSocketAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(ZmqwsAutoConfiguration.class, ZmqwsRpcAutoConfiguration.class,
+					ZmqwsWebSocketAutoConfiguration.class));
 
 	@Test
 	void mapsTheHandlerOnTheConfiguredPath() {
@@ -71,7 +76,8 @@ class ZmqwsWebSocketAutoConfigurationTests {
 	void notConfiguredInANonWebApplication() {
 		new ApplicationContextRunner()
 			.withConfiguration(
-					AutoConfigurations.of(ZmqwsAutoConfiguration.class, ZmqwsWebSocketAutoConfiguration.class))
+					AutoConfigurations.of(ZmqwsAutoConfiguration.class, ZmqwsRpcAutoConfiguration.class,
+					ZmqwsWebSocketAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(ZmqwsWebSocketHandler.class));
 	}
 
@@ -96,9 +102,9 @@ class ZmqwsWebSocketAutoConfigurationTests {
 	static class UserHandler {
 
 		@Bean
-		ZmqwsWebSocketHandler userHandler(io.zmqws.socket.ZmqEndpoints endpoints,
-				io.zmqws.protocol.ProtocolCodec codec, io.zmqws.session.SessionSettings settings) {
-			return new ZmqwsWebSocketHandler(endpoints, codec, settings);
+		ZmqwsWebSocketHandler userHandler(ZmqEndpoints endpoints, ConnectionRegistry connections,
+				ProtocolCodec codec, SessionSettings settings) {
+			return new ZmqwsWebSocketHandler(endpoints, null, connections, codec, settings);
 		}
 
 	}

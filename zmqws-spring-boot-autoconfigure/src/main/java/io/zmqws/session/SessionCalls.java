@@ -1,0 +1,125 @@
+package io.zmqws.session;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import io.zmqws.protocol.ClientMessage;
+import io.zmqws.protocol.ErrorCode;
+import io.zmqws.protocol.ProtocolException;
+import io.zmqws.protocol.ServerMessage;
+import io.zmqws.rpc.RpcCallContext;
+import io.zmqws.rpc.RpcDispatcher;
+import io.zmqws.rpc.RpcReply;
+import io.zmqws.rpc.ZmqRpcException;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.SignalType;
+
+/**
+ * The RPC calls of one session: starts them, relays their results, cancels them.
+ */
+final class SessionCalls {
+
+	private final RpcDispatcher dispatcher;
+
+	private final RpcCallContext context;
+
+	private final AtomicInteger pending;
+
+	private final int maxPending;
+
+	private final Consumer<ServerMessage> send;
+
+	private final Map<Long, CallSubscriber> calls = new ConcurrentHashMap<>();
+
+	SessionCalls(RpcDispatcher dispatcher, RpcCallContext context, AtomicInteger pending, int maxPending,
+			Consumer<ServerMessage> send) {
+		this.dispatcher = dispatcher;
+		this.context = context;
+		this.pending = pending;
+		this.maxPending = maxPending;
+		this.send = send;
+	}
+
+	void call(ClientMessage.Call call) {
+		if (this.dispatcher == null) {
+			throw new ProtocolException(ErrorCode.UNKNOWN_METHOD, "No RPC methods are available", call.op(), null,
+					call.id());
+		}
+		if (this.calls.containsKey(call.id())) {
+			throw new ProtocolException(ErrorCode.INVALID_FIELD, "Call " + call.id() + " is already in progress",
+					call.op(), null, call.id());
+		}
+		if (this.pending.incrementAndGet() > this.maxPending) {
+			this.pending.decrementAndGet();
+			throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
+					"At most " + this.maxPending + " requests and calls may be pending", call.op(), null, call.id());
+		}
+		CallSubscriber subscriber = new CallSubscriber(call.id());
+		this.calls.put(call.id(), subscriber);
+		Duration timeout = (call.timeoutMillis() > 0) ? Duration.ofMillis(call.timeoutMillis()) : null;
+		this.dispatcher.call(call.method(), call.args(), call.kwargs(), timeout, this.context).subscribe(subscriber);
+	}
+
+	void cancel(ClientMessage.Cancel cancel) {
+		CallSubscriber subscriber = this.calls.remove(cancel.id());
+		if (subscriber == null) {
+			throw new ProtocolException(ErrorCode.UNKNOWN_CALL, "No call " + cancel.id() + " is in progress",
+					cancel.op(), null, cancel.id());
+		}
+		subscriber.dispose();
+	}
+
+	void methods(ClientMessage.Methods methods) {
+		if (this.dispatcher == null) {
+			this.send.accept(new ServerMessage.MethodList(java.util.List.of()));
+			return;
+		}
+		this.dispatcher.describe(this.context)
+			.subscribe((list) -> this.send.accept(new ServerMessage.MethodList(list)),
+					(ex) -> this.send.accept(new ServerMessage.Error(ErrorCode.INTERNAL, "Internal error", null, null,
+							methods.op())));
+	}
+
+	/** Cancels every call in progress. */
+	void close() {
+		this.calls.values().forEach(CallSubscriber::dispose);
+		this.calls.clear();
+	}
+
+	/** Relays one call's signals to the client. */
+	private final class CallSubscriber extends BaseSubscriber<RpcReply> {
+
+		private final long id;
+
+		CallSubscriber(long id) {
+			this.id = id;
+		}
+
+		@Override
+		protected void hookOnNext(RpcReply reply) {
+			switch (reply.kind()) {
+				case RESULT -> SessionCalls.this.send.accept(new ServerMessage.Result(this.id, reply.value()));
+				case ITEM -> SessionCalls.this.send.accept(new ServerMessage.Item(this.id, reply.value()));
+				case DONE -> SessionCalls.this.send.accept(new ServerMessage.Done(this.id));
+			}
+		}
+
+		@Override
+		protected void hookOnError(Throwable failure) {
+			String code = (failure instanceof ZmqRpcException rpc) ? rpc.getCode() : ErrorCode.INTERNAL.code();
+			String message = (failure instanceof ZmqRpcException) ? failure.getMessage() : "Internal error";
+			SessionCalls.this.send.accept(new ServerMessage.Error(code, message, null, this.id, "call"));
+		}
+
+		@Override
+		protected void hookFinally(SignalType type) {
+			SessionCalls.this.calls.remove(this.id, this);
+			SessionCalls.this.pending.decrementAndGet();
+		}
+
+	}
+
+}

@@ -1,0 +1,118 @@
+package io.zmqws.session;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+import io.zmqws.protocol.ClientMessage;
+import io.zmqws.protocol.ErrorCode;
+import io.zmqws.protocol.ProtocolException;
+import io.zmqws.protocol.ServerMessage;
+import io.zmqws.pubsub.BrowserCallException;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The browser functions one session registered, and the server's calls to them that
+ * await an answer.
+ */
+final class SessionFunctions {
+
+	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+	private final Set<String> names = ConcurrentHashMap.newKeySet();
+
+	private final Map<Long, MonoSink<JsonNode>> awaiting = new ConcurrentHashMap<>();
+
+	private final AtomicLong ids = new AtomicLong();
+
+	private final int maxFunctions;
+
+	private final int maxAwaiting;
+
+	private final Predicate<ServerMessage> send;
+
+	SessionFunctions(int maxFunctions, int maxAwaiting, Predicate<ServerMessage> send) {
+		this.maxFunctions = maxFunctions;
+		this.maxAwaiting = maxAwaiting;
+		this.send = send;
+	}
+
+	void register(ClientMessage.Register register) {
+		if (!NAME.matcher(register.name()).matches()) {
+			throw new ProtocolException(ErrorCode.INVALID_FIELD,
+					"Function names are 1 to 64 letters, digits, '_', '.' or '-'", register.op(), null, null);
+		}
+		if (!this.names.contains(register.name()) && this.names.size() >= this.maxFunctions) {
+			throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
+					"At most " + this.maxFunctions + " functions may be registered", register.op(), null, null);
+		}
+		this.names.add(register.name());
+		this.send.test(new ServerMessage.Registered(register.name()));
+	}
+
+	void unregister(ClientMessage.Unregister unregister) {
+		this.names.remove(unregister.name());
+		this.send.test(new ServerMessage.Unregistered(unregister.name()));
+	}
+
+	void answer(ClientMessage.Return answer) {
+		MonoSink<JsonNode> sink = this.awaiting.remove(answer.cid());
+		if (sink == null) {
+			return;
+		}
+		if (answer.error() != null) {
+			sink.error(new BrowserCallException(BrowserCallException.Reason.CLIENT_ERROR, answer.error()));
+		}
+		else {
+			sink.success(answer.value());
+		}
+	}
+
+	boolean has(String name) {
+		return this.names.contains(name);
+	}
+
+	boolean invoke(String function, List<JsonNode> args) {
+		return has(function) && this.send.test(new ServerMessage.Invoke(null, function, args));
+	}
+
+	Mono<JsonNode> ask(String function, List<JsonNode> args, Duration timeout) {
+		Mono<JsonNode> answer = Mono.create((sink) -> {
+			if (!has(function)) {
+				sink.error(new BrowserCallException(BrowserCallException.Reason.NO_CLIENT,
+						"The client did not register '" + function + "'"));
+				return;
+			}
+			if (this.awaiting.size() >= this.maxAwaiting) {
+				sink.error(new BrowserCallException(BrowserCallException.Reason.TIMEOUT,
+						"Too many calls await this client's answers"));
+				return;
+			}
+			long cid = this.ids.incrementAndGet();
+			this.awaiting.put(cid, sink);
+			sink.onDispose(() -> this.awaiting.remove(cid));
+			this.send.test(new ServerMessage.Invoke(cid, function, args));
+		});
+		return answer.timeout(timeout)
+			.onErrorMap(TimeoutException.class, (ex) -> new BrowserCallException(BrowserCallException.Reason.TIMEOUT,
+					"The client did not answer '" + function + "' within " + timeout.toMillis() + " ms"));
+	}
+
+	/** Fails the calls still awaiting answers. */
+	void close() {
+		for (MonoSink<JsonNode> sink : this.awaiting.values()) {
+			sink.error(new BrowserCallException(BrowserCallException.Reason.DISCONNECTED, "The client disconnected"));
+		}
+		this.awaiting.clear();
+		this.names.clear();
+	}
+
+}

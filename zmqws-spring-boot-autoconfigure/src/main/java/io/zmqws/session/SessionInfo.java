@@ -1,0 +1,15 @@
+package io.zmqws.session;
+
+import java.net.InetSocketAddress;
+import java.security.Principal;
+
+/**
+ * What the transport knows about a connection when it opens.
+ *
+ * @param id the session id
+ * @param protocol the negotiated protocol, e.g. {@code zmqws.v1.json}
+ * @param principal the authenticated user, or {@code null}
+ * @param remoteAddress the client's address, or {@code null}
+ */
+public record SessionInfo(String id, String protocol, Principal principal, InetSocketAddress remoteAddress) {
+}
