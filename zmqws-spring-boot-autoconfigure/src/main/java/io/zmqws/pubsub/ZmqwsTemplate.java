@@ -8,6 +8,7 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.NullNode;
 
 /**
  * Sends from the server to browsers: events to path subscribers, and calls to functions
@@ -33,7 +34,7 @@ public class ZmqwsTemplate {
 	 * @return the number of connections it was queued for
 	 */
 	public int publish(String path, Object data) {
-		JsonNode json = this.mapper.valueToTree(data);
+		JsonNode json = toJson(data);
 		int delivered = 0;
 		for (BrowserConnection connection : this.connections.subscribersOf(path)) {
 			if (connection.deliver(path, json)) {
@@ -117,7 +118,11 @@ public class ZmqwsTemplate {
 	}
 
 	private List<JsonNode> json(Object[] args) {
-		return Arrays.stream(args).map((arg) -> (JsonNode) this.mapper.valueToTree(arg)).toList();
+		return Arrays.stream(args).map(this::toJson).toList();
+	}
+
+	private JsonNode toJson(Object value) {
+		return (value != null) ? this.mapper.valueToTree(value) : NullNode.getInstance();
 	}
 
 	private static BrowserCallException noClient(String function) {
