@@ -32,6 +32,12 @@ public class ZmqwsProperties {
 
 	private final Rpc rpc = new Rpc();
 
+	private final Security security = new Security();
+
+	public Security getSecurity() {
+		return this.security;
+	}
+
 	public Map<String, Endpoint> getEndpoints() {
 		return this.endpoints;
 	}
@@ -133,6 +139,36 @@ public class ZmqwsProperties {
 		 * overloaded.
 		 */
 		private int commandQueueCapacity = 10_000;
+
+		/**
+		 * Who may open sockets on this endpoint, as a Spring Security expression such as
+		 * hasRole('TRADER'), isAuthenticated() or permitAll. With Spring Security present,
+		 * an endpoint without it cannot be opened.
+		 */
+		private String access;
+
+		/**
+		 * Who may subscribe to which topic prefixes of a SUB endpoint, checked in order.
+		 * Without any, topics follow the endpoint's access; with some, a topic no rule
+		 * covers is denied.
+		 */
+		private List<TopicRule> topics = new ArrayList<>();
+
+		public String getAccess() {
+			return this.access;
+		}
+
+		public void setAccess(String access) {
+			this.access = access;
+		}
+
+		public List<TopicRule> getTopics() {
+			return this.topics;
+		}
+
+		public void setTopics(List<TopicRule> topics) {
+			this.topics = topics;
+		}
 
 		public EndpointType getType() {
 			return this.type;
@@ -241,6 +277,106 @@ public class ZmqwsProperties {
 	}
 
 	/**
+	 * Access to the topics starting with a prefix.
+	 */
+	public static class TopicRule {
+
+		/**
+		 * Topic prefix the rule covers; empty covers every topic.
+		 */
+		private String prefix = "";
+
+		/**
+		 * Who may subscribe, as a Spring Security expression.
+		 */
+		private String access;
+
+		public String getPrefix() {
+			return this.prefix;
+		}
+
+		public void setPrefix(String prefix) {
+			this.prefix = prefix;
+		}
+
+		public String getAccess() {
+			return this.access;
+		}
+
+		public void setAccess(String access) {
+			this.access = access;
+		}
+
+	}
+
+	/**
+	 * Access to the paths or RPC methods matching a pattern.
+	 */
+	public static class PatternRule {
+
+		/**
+		 * Pattern: for paths an Ant-style pattern such as /rooms/**, for methods one such
+		 * as calc.* or *.*.
+		 */
+		private String pattern;
+
+		/**
+		 * Who may subscribe or call, as a Spring Security expression.
+		 */
+		private String access;
+
+		public String getPattern() {
+			return this.pattern;
+		}
+
+		public void setPattern(String pattern) {
+			this.pattern = pattern;
+		}
+
+		public String getAccess() {
+			return this.access;
+		}
+
+		public void setAccess(String access) {
+			this.access = access;
+		}
+
+	}
+
+	/**
+	 * Authorization rules beyond endpoints (used with Spring Security).
+	 */
+	public static class Security {
+
+		/**
+		 * Who may subscribe to server-side events under which paths, checked in order.
+		 */
+		private List<PatternRule> paths = new ArrayList<>();
+
+		/**
+		 * Who may call which RPC methods, checked in order.
+		 */
+		private List<PatternRule> methods = new ArrayList<>();
+
+		public List<PatternRule> getPaths() {
+			return this.paths;
+		}
+
+		public void setPaths(List<PatternRule> paths) {
+			this.paths = paths;
+		}
+
+		public List<PatternRule> getMethods() {
+			return this.methods;
+		}
+
+		public void setMethods(List<PatternRule> methods) {
+			this.methods = methods;
+		}
+
+	}
+
+	/**
 	 * The WebSocket endpoint.
 	 */
 	public static class WebSocket {
@@ -255,6 +391,21 @@ public class ZmqwsProperties {
 		 * with 1009.
 		 */
 		private DataSize maxFrameSize = DataSize.ofMegabytes(2);
+
+		/**
+		 * Origins, besides the page's own, whose pages may open the WebSocket, as patterns
+		 * such as https://*.example.com ('*' allows any). Handshakes from other origins get
+		 * 403.
+		 */
+		private List<String> allowedOrigins = new ArrayList<>();
+
+		public List<String> getAllowedOrigins() {
+			return this.allowedOrigins;
+		}
+
+		public void setAllowedOrigins(List<String> allowedOrigins) {
+			this.allowedOrigins = allowedOrigins;
+		}
 
 		public String getPath() {
 			return this.path;

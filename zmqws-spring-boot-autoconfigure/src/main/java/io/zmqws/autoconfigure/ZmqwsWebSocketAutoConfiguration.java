@@ -5,6 +5,8 @@ import java.util.Map;
 import io.zmqws.protocol.ProtocolCodec;
 import io.zmqws.pubsub.ConnectionRegistry;
 import io.zmqws.rpc.RpcDispatcher;
+import io.zmqws.security.AccessPolicy;
+import io.zmqws.server.OriginPolicy;
 import io.zmqws.server.ZmqwsWebSocketHandler;
 import io.zmqws.server.ZmqwsWebSocketWebHandler;
 import io.zmqws.session.SessionSettings;
@@ -42,8 +44,9 @@ public final class ZmqwsWebSocketAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ZmqwsWebSocketHandler zmqwsWebSocketHandler(ZmqEndpoints endpoints, ObjectProvider<RpcDispatcher> rpc,
-			ConnectionRegistry connections, ProtocolCodec codec, SessionSettings settings) {
-		return new ZmqwsWebSocketHandler(endpoints, rpc.getIfAvailable(), connections, codec, settings);
+			ConnectionRegistry connections, AccessPolicy accessPolicy, ProtocolCodec codec, SessionSettings settings) {
+		return new ZmqwsWebSocketHandler(endpoints, rpc.getIfAvailable(), connections, accessPolicy, codec,
+				settings);
 	}
 
 	@Bean
@@ -63,7 +66,8 @@ public final class ZmqwsWebSocketAutoConfiguration {
 	HandlerMapping zmqwsHandlerMapping(ZmqwsProperties properties, ZmqwsWebSocketHandler handler,
 			WebSocketService zmqwsWebSocketService) {
 		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(
-				Map.of(properties.getWebsocket().getPath(), new ZmqwsWebSocketWebHandler(zmqwsWebSocketService, handler)));
+				Map.of(properties.getWebsocket().getPath(), new ZmqwsWebSocketWebHandler(zmqwsWebSocketService, handler,
+						new OriginPolicy(properties.getWebsocket().getAllowedOrigins()))));
 		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
 		return mapping;
 	}

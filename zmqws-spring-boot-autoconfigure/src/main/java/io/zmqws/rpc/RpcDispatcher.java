@@ -126,13 +126,15 @@ public final class RpcDispatcher {
 			RpcCallContext context) {
 		Duration timeout = shorter((method.timeout() != null) ? method.timeout() : this.defaultTimeout, requested);
 		return switch (method.kind()) {
-			case VALUE -> Mono.fromCallable(() -> invokeMethod(method, args, kwargs, context))
+			case VALUE -> Mono.fromCallable(() -> CallerContext.callAs(context.principal(),
+					() -> invokeMethod(method, args, kwargs, context)))
 				.subscribeOn(this.blocking)
 				.map(this::result)
 				.defaultIfEmpty(RpcReply.result(NullNode.getInstance()))
 				.timeout(timeout)
 				.flux();
-			case FUTURE -> Mono.fromCallable(() -> invokeMethod(method, args, kwargs, context))
+			case FUTURE -> Mono.fromCallable(() -> CallerContext.callAs(context.principal(),
+					() -> invokeMethod(method, args, kwargs, context)))
 				.subscribeOn(this.blocking)
 				.flatMap((future) -> Mono.fromCompletionStage((CompletionStage<?>) future))
 				.map(this::result)
@@ -143,6 +145,7 @@ public final class RpcDispatcher {
 				.map(this::result)
 				.defaultIfEmpty(RpcReply.result(NullNode.getInstance()))
 				.timeout(timeout)
+				.contextWrite(CallerContext.reactive(context.principal()))
 				.flux();
 			case STREAM -> {
 				Flux<RpcReply> items = Flux
@@ -151,7 +154,7 @@ public final class RpcDispatcher {
 				if (method.timeout() != null && !method.timeout().isZero() || requested != null) {
 					items = items.timeout(timeout);
 				}
-				yield items.concatWithValues(RpcReply.done());
+				yield items.concatWithValues(RpcReply.done()).contextWrite(CallerContext.reactive(context.principal()));
 			}
 		};
 	}

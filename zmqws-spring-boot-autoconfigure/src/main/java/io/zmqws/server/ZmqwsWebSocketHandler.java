@@ -12,6 +12,7 @@ import io.zmqws.protocol.ServerMessage;
 import io.zmqws.pubsub.BrowserConnection;
 import io.zmqws.pubsub.ConnectionRegistry;
 import io.zmqws.rpc.RpcDispatcher;
+import io.zmqws.security.AccessPolicy;
 import io.zmqws.session.CloseReason;
 import io.zmqws.session.SessionInfo;
 import io.zmqws.session.SessionSettings;
@@ -47,20 +48,24 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 
 	private final ConnectionRegistry connections;
 
+	private final AccessPolicy accessPolicy;
+
 	private volatile boolean running;
 
 	/**
 	 * @param endpoints the named ZeroMQ endpoints
 	 * @param rpc the RPC dispatcher, or {@code null} without RPC
 	 * @param connections the registry of open connections
+	 * @param accessPolicy decides what clients may reach
 	 * @param codec the wire encoding
 	 * @param settings per-connection limits
 	 */
 	public ZmqwsWebSocketHandler(ZmqEndpoints endpoints, RpcDispatcher rpc, ConnectionRegistry connections,
-			ProtocolCodec codec, SessionSettings settings) {
+			AccessPolicy accessPolicy, ProtocolCodec codec, SessionSettings settings) {
 		this.endpoints = endpoints;
 		this.rpc = rpc;
 		this.connections = connections;
+		this.accessPolicy = accessPolicy;
 		this.codec = codec;
 		this.settings = settings;
 	}
@@ -89,32 +94,34 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 	}
 
 	private Mono<Void> serve(WebSocketSession webSocket, SessionInfo info) {
-		ZmqwsSession session = new ZmqwsSession(info, this.endpoints, this.rpc, this.connections, this.settings);
+		ZmqwsSession session = new ZmqwsSession(info, this.endpoints, this.rpc, this.connections,
+				this.accessPolicy, this.settings);
 		Flux<WebSocketMessage> output = session.outbound().map((message) -> encode(webSocket, message));
-		Mono<Void> input = webSocket.receive().doOnNext((frame) -> receive(session, frame)).then();
+		Mono<Void> input = webSocket.receive().concatMap((frame) -> receive(session, frame)).then();
 		return webSocket.send(output)
 			.then(Mono.defer(() -> closeIfAsked(webSocket, session)))
 			.and(input.doFinally((signal) -> session.close()))
 			.doFinally((signal) -> session.close());
 	}
 
-	private void receive(ZmqwsSession session, WebSocketMessage frame) {
+	private Mono<Void> receive(ZmqwsSession session, WebSocketMessage frame) {
 		if (frame.getType() == WebSocketMessage.Type.PING || frame.getType() == WebSocketMessage.Type.PONG) {
-			return;
+			return Mono.empty();
 		}
 		if (this.codec.textFrames() != (frame.getType() == WebSocketMessage.Type.TEXT)) {
 			session.reject(new ProtocolException(ErrorCode.BAD_MESSAGE, "Protocol " + this.codec.subprotocol()
 					+ " expects " + (this.codec.textFrames() ? "text" : "binary") + " frames"));
-			return;
+			return Mono.empty();
 		}
 		DataBuffer payload = frame.getPayload();
 		byte[] bytes = new byte[payload.readableByteCount()];
 		payload.read(bytes);
 		try {
-			session.handle(this.codec.decode(bytes));
+			return session.handle(this.codec.decode(bytes));
 		}
 		catch (ProtocolException ex) {
 			session.reject(ex);
+			return Mono.empty();
 		}
 	}
 

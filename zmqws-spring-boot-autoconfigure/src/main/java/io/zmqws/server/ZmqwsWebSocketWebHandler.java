@@ -19,8 +19,9 @@ import org.springframework.web.server.WebHandler;
  * {@link ZmqwsWebSocketHandler}, with the gateway's own {@link WebSocketService} (and so
  * its own frame limits).
  * <p>
- * A handshake that offers subprotocols, none of them the gateway's, is refused with 400
- * before the upgrade; one that offers none gets the default protocol.
+ * A handshake from a page whose origin the {@link OriginPolicy} refuses gets 403; one that
+ * offers subprotocols, none of them the gateway's, gets 400; one that offers none gets
+ * the default protocol.
  */
 public class ZmqwsWebSocketWebHandler implements WebHandler {
 
@@ -30,13 +31,20 @@ public class ZmqwsWebSocketWebHandler implements WebHandler {
 
 	private final WebSocketHandler handler;
 
-	public ZmqwsWebSocketWebHandler(WebSocketService webSocketService, WebSocketHandler handler) {
+	private final OriginPolicy originPolicy;
+
+	public ZmqwsWebSocketWebHandler(WebSocketService webSocketService, WebSocketHandler handler,
+			OriginPolicy originPolicy) {
 		this.webSocketService = webSocketService;
 		this.handler = handler;
+		this.originPolicy = originPolicy;
 	}
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange) {
+		if (!this.originPolicy.allows(exchange.getRequest())) {
+			return refuse(exchange, HttpStatus.FORBIDDEN, "Origin not allowed");
+		}
 		List<String> offered = exchange.getRequest().getHeaders().get(PROTOCOL_HEADER);
 		if (offered != null && !offered.isEmpty()) {
 			String selected = select(offered);
@@ -48,14 +56,18 @@ public class ZmqwsWebSocketWebHandler implements WebHandler {
 					.build();
 				return this.webSocketService.handleRequest(chosen, this.handler);
 			}
-			ServerHttpResponse response = exchange.getResponse();
-			response.setStatusCode(HttpStatus.BAD_REQUEST);
-			response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
-			byte[] body = ("Unsupported WebSocket subprotocol; supported: "
-					+ String.join(", ", this.handler.getSubProtocols())).getBytes(StandardCharsets.UTF_8);
-			return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+			return refuse(exchange, HttpStatus.BAD_REQUEST,
+					"Unsupported WebSocket subprotocol; supported: " + String.join(", ", this.handler.getSubProtocols()));
 		}
 		return this.webSocketService.handleRequest(exchange, this.handler);
+	}
+
+	private static Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String reason) {
+		ServerHttpResponse response = exchange.getResponse();
+		response.setStatusCode(status);
+		response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
+		byte[] body = reason.getBytes(StandardCharsets.UTF_8);
+		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
 	}
 
 	private String select(List<String> offered) {

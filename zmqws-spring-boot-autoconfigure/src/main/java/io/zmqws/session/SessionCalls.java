@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.zmqws.protocol.ClientMessage;
 import io.zmqws.protocol.ErrorCode;
@@ -24,7 +25,7 @@ final class SessionCalls {
 
 	private final RpcDispatcher dispatcher;
 
-	private final RpcCallContext context;
+	private final Supplier<RpcCallContext> context;
 
 	private final AtomicInteger pending;
 
@@ -34,7 +35,7 @@ final class SessionCalls {
 
 	private final Map<Long, CallSubscriber> calls = new ConcurrentHashMap<>();
 
-	SessionCalls(RpcDispatcher dispatcher, RpcCallContext context, AtomicInteger pending, int maxPending,
+	SessionCalls(RpcDispatcher dispatcher, Supplier<RpcCallContext> context, AtomicInteger pending, int maxPending,
 			Consumer<ServerMessage> send) {
 		this.dispatcher = dispatcher;
 		this.context = context;
@@ -60,7 +61,7 @@ final class SessionCalls {
 		CallSubscriber subscriber = new CallSubscriber(call.id());
 		this.calls.put(call.id(), subscriber);
 		Duration timeout = (call.timeoutMillis() > 0) ? Duration.ofMillis(call.timeoutMillis()) : null;
-		this.dispatcher.call(call.method(), call.args(), call.kwargs(), timeout, this.context).subscribe(subscriber);
+		this.dispatcher.call(call.method(), call.args(), call.kwargs(), timeout, this.context.get()).subscribe(subscriber);
 	}
 
 	void cancel(ClientMessage.Cancel cancel) {
@@ -77,7 +78,7 @@ final class SessionCalls {
 			this.send.accept(new ServerMessage.MethodList(java.util.List.of()));
 			return;
 		}
-		this.dispatcher.describe(this.context)
+		this.dispatcher.describe(this.context.get())
 			.subscribe((list) -> this.send.accept(new ServerMessage.MethodList(list)),
 					(ex) -> this.send.accept(new ServerMessage.Error(ErrorCode.INTERNAL, "Internal error", null, null,
 							methods.op())));

@@ -20,6 +20,8 @@ import io.zmqws.pubsub.BrowserConnection;
 import io.zmqws.pubsub.ConnectionRegistry;
 import io.zmqws.rpc.RpcCallContext;
 import io.zmqws.rpc.RpcDispatcher;
+import io.zmqws.security.AccessPolicy;
+import io.zmqws.security.AccessRequest;
 import io.zmqws.socket.EndpointType;
 import io.zmqws.socket.PushChannel;
 import io.zmqws.socket.RequestChannel;
@@ -57,6 +59,10 @@ public final class ZmqwsSession implements BrowserConnection {
 
 	private final Set<String> paths = ConcurrentHashMap.newKeySet();
 
+	private final AccessPolicy accessPolicy;
+
+	private volatile Principal principal;
+
 	private final SessionSettings settings;
 
 	private final SessionOutbound outbound;
@@ -76,17 +82,20 @@ public final class ZmqwsSession implements BrowserConnection {
 	 * @param endpoints the named ZeroMQ endpoints
 	 * @param rpc the RPC dispatcher, or {@code null} when RPC is not available
 	 * @param connections where the session registers itself for server-side publishing
+	 * @param accessPolicy decides which endpoints, topics and paths the client may reach
 	 * @param settings limits and policies
 	 */
 	public ZmqwsSession(SessionInfo info, ZmqEndpoints endpoints, RpcDispatcher rpc, ConnectionRegistry connections,
-			SessionSettings settings) {
+			AccessPolicy accessPolicy, SessionSettings settings) {
 		this.info = info;
+		this.principal = info.principal();
+		this.accessPolicy = accessPolicy;
 		this.endpoints = endpoints;
 		this.connections = connections;
 		this.settings = settings;
 		this.outbound = new SessionOutbound(settings.outboundCapacity(), settings.overflowPolicy(), this::closeWith);
 		this.calls = new SessionCalls(rpc,
-				new RpcCallContext("websocket", info.id(), info.principal(), info.remoteAddress()),
+				() -> new RpcCallContext("websocket", info.id(), this.principal, info.remoteAddress()),
 				this.pendingRequests, settings.maxPendingRequests(), this::send);
 		this.functions = new SessionFunctions(settings.maxFunctions(), settings.maxPendingRequests(),
 				this.outbound::offer);
@@ -103,7 +112,7 @@ public final class ZmqwsSession implements BrowserConnection {
 
 	@Override
 	public Principal principal() {
-		return this.info.principal();
+		return this.principal;
 	}
 
 	/** The messages for the client; completes when the session ends. */
@@ -122,10 +131,56 @@ public final class ZmqwsSession implements BrowserConnection {
 	}
 
 	/** Handles one message from the client. */
-	public void handle(ClientMessage message) {
+	public Mono<Void> handle(ClientMessage message) {
 		if (this.closed) {
-			return;
+			return Mono.empty();
 		}
+		AccessRequest access = accessRequest(message);
+		if (access == null) {
+			dispatch(message);
+			return Mono.empty();
+		}
+		return this.accessPolicy.isAllowed(access, principal()).defaultIfEmpty(false).doOnNext((allowed) -> {
+			if (allowed) {
+				dispatch(message);
+			}
+			else {
+				reject(forbidden(message));
+			}
+		}).onErrorResume((ex) -> {
+			logger.error("Access decision failed on session " + id(), ex);
+			reject(forbidden(message));
+			return Mono.empty();
+		}).then();
+	}
+
+	private AccessRequest accessRequest(ClientMessage message) {
+		if (message instanceof ClientMessage.Open open) {
+			return new AccessRequest.Endpoint(open.endpoint());
+		}
+		if (message instanceof ClientMessage.Subscribe subscribe) {
+			VirtualSocket socket = this.sockets.get(subscribe.sid());
+			return (socket != null) ? new AccessRequest.Topic(socket.endpoint().endpoint().name(), subscribe.topic())
+					: null;
+		}
+		if (message instanceof ClientMessage.SubscribePath subscribe) {
+			return new AccessRequest.Path(subscribe.path());
+		}
+		return null;
+	}
+
+	private static ProtocolException forbidden(ClientMessage message) {
+		Long sid = null;
+		if (message instanceof ClientMessage.Open open) {
+			sid = open.sid();
+		}
+		else if (message instanceof ClientMessage.Subscribe subscribe) {
+			sid = subscribe.sid();
+		}
+		return new ProtocolException(ErrorCode.FORBIDDEN, "Not allowed", message.op(), sid, null);
+	}
+
+	private void dispatch(ClientMessage message) {
 		try {
 			if (message instanceof ClientMessage.Request request) {
 				request(request);

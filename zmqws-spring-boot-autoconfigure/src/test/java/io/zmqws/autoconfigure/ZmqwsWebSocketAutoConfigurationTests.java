@@ -104,7 +104,7 @@ class ZmqwsWebSocketAutoConfigurationTests {
 		@Bean
 		ZmqwsWebSocketHandler userHandler(ZmqEndpoints endpoints, ConnectionRegistry connections,
 				ProtocolCodec codec, SessionSettings settings) {
-			return new ZmqwsWebSocketHandler(endpoints, null, connections, codec, settings);
+			return new ZmqwsWebSocketHandler(endpoints, null, connections, io.zmqws.security.AccessPolicy.allowDeclared(), codec, settings);
 		}
 
 	}

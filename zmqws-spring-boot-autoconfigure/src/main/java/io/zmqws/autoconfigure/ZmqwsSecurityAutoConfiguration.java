@@ -1,0 +1,87 @@
+package io.zmqws.autoconfigure;
+
+import java.util.List;
+
+import io.zmqws.security.AccessExpressionAuthorizationManager;
+import io.zmqws.security.AccessPolicy;
+import io.zmqws.security.ZmqwsAuthorizationRules;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.authorization.ReactiveAuthorizationManager;
+import org.springframework.security.authorization.SpringAuthorizationEventPublisher;
+
+/**
+ * Auto-configuration of deny-by-default authorization when Spring Security is present:
+ * the rules of {@link ZmqwsAuthorizationRules} beans, then those of
+ * {@code zmqws.endpoints.*.access}, {@code zmqws.endpoints.*.topics},
+ * {@code zmqws.security.paths} and {@code zmqws.security.methods}; anything no rule
+ * covers is denied, and denials are published as {@code AuthorizationDeniedEvent}s.
+ */
+@AutoConfiguration(before = ZmqwsAutoConfiguration.class)
+@ConditionalOnClass(ReactiveAuthorizationManager.class)
+@EnableConfigurationProperties(ZmqwsProperties.class)
+public final class ZmqwsSecurityAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	AccessPolicy zmqwsAccessPolicy(ZmqwsProperties properties, ObjectProvider<ZmqwsAuthorizationRules> userRules,
+			ApplicationEventPublisher publisher) {
+		ZmqwsAuthorizationRules.Builder fromProperties = ZmqwsAuthorizationRules.builder();
+		properties.getEndpoints().forEach((name, endpoint) -> addEndpointRules(fromProperties, name, endpoint));
+		List<ZmqwsProperties.PatternRule> paths = properties.getSecurity().getPaths();
+		for (int i = 0; i < paths.size(); i++) {
+			ZmqwsProperties.PatternRule rule = paths.get(i);
+			fromProperties.paths(rule.getPattern())
+				.access(expression("zmqws.security.paths[" + i + "].access", rule.getAccess()));
+		}
+		List<ZmqwsProperties.PatternRule> methods = properties.getSecurity().getMethods();
+		for (int i = 0; i < methods.size(); i++) {
+			ZmqwsProperties.PatternRule rule = methods.get(i);
+			fromProperties.methods(rule.getPattern())
+				.access(expression("zmqws.security.methods[" + i + "].access", rule.getAccess()));
+		}
+		ZmqwsAuthorizationRules combined = ZmqwsAuthorizationRules.builder().build();
+		for (ZmqwsAuthorizationRules rules : userRules.orderedStream().toList()) {
+			combined = combined.andThen(rules, null);
+		}
+		combined = combined.andThen(fromProperties.build(), new SpringAuthorizationEventPublisher(publisher));
+		return combined.toAccessPolicy();
+	}
+
+	private static void addEndpointRules(ZmqwsAuthorizationRules.Builder rules, String name,
+			ZmqwsProperties.Endpoint endpoint) {
+		String prefix = "zmqws.endpoints." + name;
+		if (endpoint.getAccess() != null) {
+			rules.endpoints(name).access(expression(prefix + ".access", endpoint.getAccess()));
+		}
+		List<ZmqwsProperties.TopicRule> topics = endpoint.getTopics();
+		for (int i = 0; i < topics.size(); i++) {
+			ZmqwsProperties.TopicRule topic = topics.get(i);
+			rules.topics(name, topic.getPrefix()).access(expression(prefix + ".topics[" + i + "].access", topic.getAccess()));
+		}
+		if (topics.isEmpty() && endpoint.getAccess() != null) {
+			rules.topics(name, "").access(expression(prefix + ".access", endpoint.getAccess()));
+		}
+	}
+
+	private static AccessExpressionAuthorizationManager expression(String property, String text) {
+		if (text == null || text.isBlank()) {
+			throw new InvalidConfigurationPropertyValueException(property, text,
+					"An access expression is required, e.g. hasRole('TRADER'), isAuthenticated() or permitAll");
+		}
+		try {
+			return new AccessExpressionAuthorizationManager(text);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, text, ex.getMessage());
+		}
+	}
+
+}
