@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -43,12 +44,13 @@ public final class WsClient implements AutoCloseable {
 
 	private String selectedProtocol;
 
-	private WsClient(URI uri, String protocol) {
+	private WsClient(URI uri, String protocol, Map<String, String> headers) {
 		WebsocketClientSpec.Builder spec = WebsocketClientSpec.builder().maxFramePayloadLength(64 * 1024 * 1024);
 		if (protocol != null) {
 			spec.protocols(protocol);
 		}
 		this.connection = HttpClient.create()
+			.headers((h) -> headers.forEach(h::set))
 			.websocket(spec.build())
 			.uri(uri)
 			.handle((in, out) -> {
@@ -77,7 +79,12 @@ public final class WsClient implements AutoCloseable {
 	}
 
 	public static WsClient connect(URI uri, String protocol) {
-		return new WsClient(uri, protocol);
+		return new WsClient(uri, protocol, Map.of());
+	}
+
+	/** Connects with extra handshake headers, e.g. {@code Authorization} or {@code Origin}. */
+	public static WsClient connect(int port, Map<String, String> headers) {
+		return new WsClient(URI.create("ws://127.0.0.1:" + port + "/zmqws"), "zmqws.v1.json", headers);
 	}
 
 	public String selectedProtocol() {
