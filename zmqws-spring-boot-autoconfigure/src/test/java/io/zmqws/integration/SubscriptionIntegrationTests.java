@@ -159,7 +159,7 @@ class SubscriptionIntegrationTests {
 
 	/** Publishes until the condition holds: the SUB socket may still be joining. */
 	private static void publishUntil(java.util.function.BooleanSupplier condition, String... topics) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 		while (!condition.getAsBoolean()) {
 			if (System.nanoTime() > deadline) {
 				throw new AssertionError("Subscribers did not receive " + String.join(", ", topics));

@@ -30,7 +30,7 @@ public final class WsClient implements AutoCloseable {
 
 	public static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+	private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
 
 	private final List<JsonNode> received = new ArrayList<>();
 
@@ -70,7 +70,7 @@ public final class WsClient implements AutoCloseable {
 			})
 			.doOnError(this.connected::completeExceptionally)
 			.subscribe(null, this.connected::completeExceptionally);
-		this.connected.orTimeout(10, TimeUnit.SECONDS).join();
+		this.connected.orTimeout(30, TimeUnit.SECONDS).join();
 	}
 
 	/** Connects to {@code ws://localhost:port/zmqws} offering the v1 JSON subprotocol. */
@@ -171,7 +171,7 @@ public final class WsClient implements AutoCloseable {
 
 	/** Waits for the server to close the connection and returns its status. */
 	public WebSocketCloseStatus awaitClose() {
-		return this.closeStatus.orTimeout(10, TimeUnit.SECONDS).join();
+		return this.closeStatus.orTimeout(30, TimeUnit.SECONDS).join();
 	}
 
 	public boolean isClosed() {
