@@ -72,10 +72,16 @@ public final class ZmqwsAutoConfiguration {
 		positive("zmqws.session.max-pending-requests", session.getMaxPendingRequests());
 		positive("zmqws.session.outbound-capacity", session.getOutboundCapacity());
 		positive("zmqws.session.max-functions", session.getMaxFunctions());
+		positive("zmqws.session.max-connections-per-user", session.getMaxConnectionsPerUser());
+		if (session.getMaxMessagesPerSecond() < 0) {
+			throw new InvalidConfigurationPropertyValueException("zmqws.session.max-messages-per-second",
+					session.getMaxMessagesPerSecond(), "Must not be negative");
+		}
 		positive("zmqws.websocket.max-frame-size", properties.getWebsocket().getMaxFrameSize().toBytes());
 		return new SessionSettings(session.getMaxSockets(), session.getMaxSubscriptions(),
 				session.getMaxPendingRequests(), session.getOutboundCapacity(), session.getOverflowPolicy(),
-				maxFrameSize(properties), session.getMaxFunctions());
+				maxFrameSize(properties), session.getMaxFunctions(), session.getMaxMessagesPerSecond(),
+				session.getMaxConnectionsPerUser());
 	}
 
 	/** The WebSocket frame limit, as Reactor Netty can apply it. */

@@ -399,6 +399,33 @@ public class ZmqwsProperties {
 		 */
 		private List<String> allowedOrigins = new ArrayList<>();
 
+		/**
+		 * How often the server pings each client. Zero: never.
+		 */
+		private Duration pingInterval = Duration.ofSeconds(25);
+
+		/**
+		 * How long a connection may stay silent (no message, no pong) before it is closed
+		 * with 1001. Zero: forever.
+		 */
+		private Duration idleTimeout = Duration.ofSeconds(60);
+
+		public Duration getPingInterval() {
+			return this.pingInterval;
+		}
+
+		public void setPingInterval(Duration pingInterval) {
+			this.pingInterval = pingInterval;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
 		public List<String> getAllowedOrigins() {
 			return this.allowedOrigins;
 		}
@@ -462,6 +489,34 @@ public class ZmqwsProperties {
 		 * Browser functions a connection may register for server-to-browser calls.
 		 */
 		private int maxFunctions = 64;
+
+		/**
+		 * Inbound messages a connection may send per second, bursts included. Beyond it
+		 * messages are dropped with rate_limited; at twice the rate for a second the
+		 * connection is closed with 1008. Zero: no limit.
+		 */
+		private int maxMessagesPerSecond = 1000;
+
+		/**
+		 * Connections one authenticated user may hold at once; more are closed with 1008.
+		 */
+		private int maxConnectionsPerUser = 32;
+
+		public int getMaxMessagesPerSecond() {
+			return this.maxMessagesPerSecond;
+		}
+
+		public void setMaxMessagesPerSecond(int maxMessagesPerSecond) {
+			this.maxMessagesPerSecond = maxMessagesPerSecond;
+		}
+
+		public int getMaxConnectionsPerUser() {
+			return this.maxConnectionsPerUser;
+		}
+
+		public void setMaxConnectionsPerUser(int maxConnectionsPerUser) {
+			this.maxConnectionsPerUser = maxConnectionsPerUser;
+		}
 
 		public int getMaxFunctions() {
 			return this.maxFunctions;

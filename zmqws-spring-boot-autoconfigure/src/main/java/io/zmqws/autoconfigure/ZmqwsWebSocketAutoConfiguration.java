@@ -6,6 +6,7 @@ import io.zmqws.protocol.ProtocolCodec;
 import io.zmqws.pubsub.ConnectionRegistry;
 import io.zmqws.rpc.RpcDispatcher;
 import io.zmqws.security.AccessPolicy;
+import io.zmqws.server.KeepAlive;
 import io.zmqws.server.OriginPolicy;
 import io.zmqws.server.ZmqwsWebSocketHandler;
 import io.zmqws.server.ZmqwsWebSocketWebHandler;
@@ -43,10 +44,11 @@ public final class ZmqwsWebSocketAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ZmqwsWebSocketHandler zmqwsWebSocketHandler(ZmqEndpoints endpoints, ObjectProvider<RpcDispatcher> rpc,
+	ZmqwsWebSocketHandler zmqwsWebSocketHandler(ZmqwsProperties properties, ZmqEndpoints endpoints, ObjectProvider<RpcDispatcher> rpc,
 			ConnectionRegistry connections, AccessPolicy accessPolicy, ProtocolCodec codec, SessionSettings settings) {
-		return new ZmqwsWebSocketHandler(endpoints, rpc.getIfAvailable(), connections, accessPolicy, codec,
-				settings);
+		ZmqwsProperties.WebSocket websocket = properties.getWebsocket();
+		return new ZmqwsWebSocketHandler(endpoints, rpc.getIfAvailable(), connections, accessPolicy, codec, settings,
+				new KeepAlive(websocket.getPingInterval(), websocket.getIdleTimeout()));
 	}
 
 	@Bean

@@ -24,6 +24,10 @@ public enum ErrorCode {
 	WRONG_SOCKET_TYPE("wrong_socket_type"),
 	/** A per-connection limit (sockets, subscriptions, pending requests) is reached. */
 	LIMIT_EXCEEDED("limit_exceeded"),
+	/** The client sends more messages per second than allowed; this one was dropped. */
+	RATE_LIMITED("rate_limited"),
+	/** A token could not be verified, or names another user than the connection's. */
+	UNAUTHENTICATED("unauthenticated"),
 	/** The message is larger than the endpoint accepts. */
 	MESSAGE_TOO_LARGE("message_too_large"),
 	/** No reply arrived within the request timeout. */

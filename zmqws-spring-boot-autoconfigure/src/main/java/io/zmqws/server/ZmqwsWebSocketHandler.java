@@ -1,8 +1,10 @@
 package io.zmqws.server;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.zmqws.protocol.CloseCodes;
 import io.zmqws.protocol.ErrorCode;
@@ -50,6 +52,10 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 
 	private final AccessPolicy accessPolicy;
 
+	private final KeepAlive keepAlive;
+
+	private static final byte[] PING_PAYLOAD = "zmqws".getBytes(StandardCharsets.US_ASCII);
+
 	private volatile boolean running;
 
 	/**
@@ -59,9 +65,11 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 	 * @param accessPolicy decides what clients may reach
 	 * @param codec the wire encoding
 	 * @param settings per-connection limits
+	 * @param keepAlive how often to ping clients and when to give up on silent ones
 	 */
 	public ZmqwsWebSocketHandler(ZmqEndpoints endpoints, RpcDispatcher rpc, ConnectionRegistry connections,
-			AccessPolicy accessPolicy, ProtocolCodec codec, SessionSettings settings) {
+			AccessPolicy accessPolicy, ProtocolCodec codec, SessionSettings settings, KeepAlive keepAlive) {
+		this.keepAlive = keepAlive;
 		this.endpoints = endpoints;
 		this.rpc = rpc;
 		this.connections = connections;
@@ -94,18 +102,29 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 	}
 
 	private Mono<Void> serve(WebSocketSession webSocket, SessionInfo info) {
+		if (info.principal() != null
+				&& this.connections.ofUser(info.principal().getName()).size() >= this.settings.maxConnectionsPerUser()) {
+			return webSocket.close(new CloseStatus(CloseCodes.POLICY_VIOLATION, "Too many connections"));
+		}
 		ZmqwsSession session = new ZmqwsSession(info, this.endpoints, this.rpc, this.connections,
 				this.accessPolicy, this.settings);
-		Flux<WebSocketMessage> output = session.outbound().map((message) -> encode(webSocket, message));
-		Mono<Void> input = webSocket.receive().concatMap((frame) -> receive(session, frame)).then();
+		AtomicLong lastActivity = new AtomicLong(System.nanoTime());
+		Flux<WebSocketMessage> output = session.outbound()
+			.map((message) -> encode(webSocket, message))
+			.mergeWith(keepAlive(webSocket, session, lastActivity));
+		Mono<Void> input = webSocket.receive().concatMap((frame) -> receive(session, frame, lastActivity)).then();
 		return webSocket.send(output)
 			.then(Mono.defer(() -> closeIfAsked(webSocket, session)))
 			.and(input.doFinally((signal) -> session.close()))
 			.doFinally((signal) -> session.close());
 	}
 
-	private Mono<Void> receive(ZmqwsSession session, WebSocketMessage frame) {
+	private Mono<Void> receive(ZmqwsSession session, WebSocketMessage frame, AtomicLong lastActivity) {
+		lastActivity.set(System.nanoTime());
 		if (frame.getType() == WebSocketMessage.Type.PING || frame.getType() == WebSocketMessage.Type.PONG) {
+			return Mono.empty();
+		}
+		if (!session.withinRate()) {
 			return Mono.empty();
 		}
 		if (this.codec.textFrames() != (frame.getType() == WebSocketMessage.Type.TEXT)) {
@@ -123,6 +142,28 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 			session.reject(ex);
 			return Mono.empty();
 		}
+	}
+
+	/**
+	 * Pings the client every {@code pingInterval}; a connection silent (no frame, pongs
+	 * included) for {@code idleTimeout} is closed with 1001.
+	 */
+	private Flux<WebSocketMessage> keepAlive(WebSocketSession webSocket, ZmqwsSession session,
+			AtomicLong lastActivity) {
+		if (this.keepAlive.pingInterval().isZero()) {
+			return Flux.empty();
+		}
+		long idleNanos = this.keepAlive.idleTimeout().toNanos();
+		return Flux.interval(this.keepAlive.pingInterval())
+			.takeUntilOther(session.whenClosed())
+			.handle((tick, sink) -> {
+				if (idleNanos > 0 && System.nanoTime() - lastActivity.get() > idleNanos) {
+					session.closeWith(new CloseReason(CloseCodes.GOING_AWAY, "Idle timeout"));
+					sink.complete();
+					return;
+				}
+				sink.next(webSocket.pingMessage((factory) -> factory.wrap(PING_PAYLOAD)));
+			});
 	}
 
 	private WebSocketMessage encode(WebSocketSession webSocket, ServerMessage message) {

@@ -13,6 +13,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.zmqws.protocol.ClientMessage;
+import io.zmqws.protocol.CloseCodes;
 import io.zmqws.protocol.ErrorCode;
 import io.zmqws.protocol.ProtocolException;
 import io.zmqws.protocol.ServerMessage;
@@ -33,6 +34,7 @@ import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -61,6 +63,8 @@ public final class ZmqwsSession implements BrowserConnection {
 
 	private final AccessPolicy accessPolicy;
 
+	private final InboundRateLimit rateLimit;
+
 	private volatile Principal principal;
 
 	private final SessionSettings settings;
@@ -77,6 +81,8 @@ public final class ZmqwsSession implements BrowserConnection {
 
 	private volatile boolean closed;
 
+	private final Sinks.Empty<Void> closedSignal = Sinks.empty();
+
 	/**
 	 * @param info what the transport knows of the connection
 	 * @param endpoints the named ZeroMQ endpoints
@@ -90,6 +96,7 @@ public final class ZmqwsSession implements BrowserConnection {
 		this.info = info;
 		this.principal = info.principal();
 		this.accessPolicy = accessPolicy;
+		this.rateLimit = new InboundRateLimit(settings.maxMessagesPerSecond(), System.nanoTime());
 		this.endpoints = endpoints;
 		this.connections = connections;
 		this.settings = settings;
@@ -118,6 +125,11 @@ public final class ZmqwsSession implements BrowserConnection {
 	/** The messages for the client; completes when the session ends. */
 	public Flux<ServerMessage> outbound() {
 		return this.outbound.flux();
+	}
+
+	/** Completes when the session closes. */
+	public Mono<Void> whenClosed() {
+		return this.closedSignal.asMono();
 	}
 
 	/** Why the gateway ended the session, or {@code null} if it did not. */
@@ -152,6 +164,27 @@ public final class ZmqwsSession implements BrowserConnection {
 			reject(forbidden(message));
 			return Mono.empty();
 		}).then();
+	}
+
+	/** Applies the inbound rate limit; called for every message, decodable or not. */
+	public boolean withinRate() {
+		InboundRateLimit.Verdict verdict;
+		synchronized (this.rateLimit) {
+			verdict = this.rateLimit.check(System.nanoTime());
+		}
+		switch (verdict) {
+			case ACCEPT:
+				return true;
+			case REFUSE_AND_TELL:
+				send(new ServerMessage.Error(ErrorCode.RATE_LIMITED, "At most " + this.settings.maxMessagesPerSecond()
+						+ " messages per second are allowed; messages are being dropped", null, null, null));
+				return false;
+			case DISCONNECT:
+				closeWith(new CloseReason(CloseCodes.POLICY_VIOLATION, "Message rate limit exceeded"));
+				return false;
+			default:
+				return false;
+		}
 	}
 
 	private AccessRequest accessRequest(ClientMessage message) {
@@ -261,6 +294,7 @@ public final class ZmqwsSession implements BrowserConnection {
 		this.calls.close();
 		this.functions.close();
 		this.outbound.complete();
+		this.closedSignal.tryEmitEmpty();
 	}
 
 	private void subscribePath(ClientMessage.SubscribePath subscribe) {

@@ -104,7 +104,8 @@ class ZmqwsWebSocketAutoConfigurationTests {
 		@Bean
 		ZmqwsWebSocketHandler userHandler(ZmqEndpoints endpoints, ConnectionRegistry connections,
 				ProtocolCodec codec, SessionSettings settings) {
-			return new ZmqwsWebSocketHandler(endpoints, null, connections, io.zmqws.security.AccessPolicy.allowDeclared(), codec, settings);
+			return new ZmqwsWebSocketHandler(endpoints, null, connections, io.zmqws.security.AccessPolicy.allowDeclared(),
+					codec, settings, new io.zmqws.server.KeepAlive(java.time.Duration.ZERO, java.time.Duration.ZERO));
 		}
 
 	}

@@ -39,6 +39,10 @@ public final class RawWebSocket implements Closeable {
 
 	public static final int CLOSE = 8;
 
+	public static final int PING = 9;
+
+	public static final int PONG = 10;
+
 	private final Socket socket;
 
 	private final DataInputStream in;
@@ -122,6 +126,26 @@ public final class RawWebSocket implements Closeable {
 				frame.write((int) ((long) payload.length >>> shift));
 			}
 		}
+		frame.writeBytes(mask);
+		for (int i = 0; i < payload.length; i++) {
+			frame.write(payload[i] ^ mask[i % 4]);
+		}
+		try {
+			this.out.write(frame.toByteArray());
+			this.out.flush();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Sends a masked control or data frame with the given opcode. */
+	public void sendFrame(int opcode, byte[] payload) {
+		byte[] mask = new byte[4];
+		ThreadLocalRandom.current().nextBytes(mask);
+		ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 6);
+		frame.write(0x80 | opcode);
+		frame.write(0x80 | payload.length);
 		frame.writeBytes(mask);
 		for (int i = 0; i < payload.length; i++) {
 			frame.write(payload[i] ^ mask[i % 4]);
