@@ -34,7 +34,11 @@ final class EndpointDefinitions {
 			}
 			if (endpoint.getType() == null) {
 				throw new InvalidConfigurationPropertyValueException(prefix + ".type", null,
-						"Every endpoint needs a type: REQ, SUB or PUSH");
+						"Every endpoint needs a type: REQ, SUB, PUSH or RPC");
+			}
+			if (endpoint.getType() == io.zmqws.socket.EndpointType.RPC && name.contains(".")) {
+				throw new InvalidConfigurationPropertyValueException(prefix, name,
+						"RPC endpoint names cannot contain '.', which separates the service from the method");
 			}
 			if (endpoint.getAddress().isEmpty()) {
 				throw new InvalidConfigurationPropertyValueException(prefix + ".address", null,

@@ -15,7 +15,9 @@ public class BrowserCallException extends RuntimeException {
 		/** The client's function failed; the message is the client's. */
 		CLIENT_ERROR,
 		/** The connection closed before the answer came. */
-		DISCONNECTED
+		DISCONNECTED,
+		/** Too many calls already await this client's answers. */
+		BUSY
 
 	}
 

@@ -34,6 +34,7 @@ public class ZmqwsTemplate {
 	 * @return the number of connections it was queued for
 	 */
 	public int publish(String path, Object data) {
+		checkPath(path);
 		JsonNode json = toJson(data);
 		int delivered = 0;
 		for (BrowserConnection connection : this.connections.subscribersOf(path)) {
@@ -72,6 +73,7 @@ public class ZmqwsTemplate {
 	 * @return the number of connections that took the call
 	 */
 	public int invokeSubscribers(String path, String function, Object... args) {
+		checkPath(path);
 		List<JsonNode> json = json(args);
 		int delivered = 0;
 		for (BrowserConnection connection : this.connections.subscribersOf(path)) {
@@ -111,6 +113,13 @@ public class ZmqwsTemplate {
 		return Mono.firstWithValue(answers)
 			.onErrorMap((ex) -> (ex.getSuppressed().length > 0 && ex.getSuppressed()[0] instanceof BrowserCallException)
 					? ex.getSuppressed()[0] : ex);
+	}
+
+	private static void checkPath(String path) {
+		if (path == null || !path.startsWith("/") || path.contains("//") || (path.length() > 1 && path.endsWith("/"))) {
+			throw new IllegalArgumentException(
+					"Invalid path '" + path + "': it must start with '/', have no empty segment and end without '/'");
+		}
 	}
 
 	private static boolean invoke(BrowserConnection connection, String function, List<JsonNode> args) {

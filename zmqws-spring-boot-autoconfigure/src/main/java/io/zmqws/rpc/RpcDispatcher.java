@@ -70,6 +70,12 @@ public final class RpcDispatcher {
 		this.blocking = blocking;
 		this.defaultTimeout = defaultTimeout;
 		this.accessPolicy = accessPolicy;
+		for (String service : remoteServices.keySet()) {
+			if (registry.names().stream().anyMatch((name) -> name.startsWith(service + "."))) {
+				throw new IllegalStateException("RPC endpoint '" + service
+						+ "' has the same name as a @ZmqRpc service; rename one of them");
+			}
+		}
 		RpcEnvelope envelope = new RpcEnvelope(mapper);
 		this.remotes = remoteServices.entrySet()
 			.stream()
@@ -96,7 +102,7 @@ public final class RpcDispatcher {
 			.onErrorMap((ex) -> !(ex instanceof ZmqRpcException), this::toRpcException);
 	}
 
-	/** The methods the caller may call, local and (by service) remote. */
+	/** The local methods the caller may call (remote services are not listed). */
 	public Mono<List<ServerMessage.MethodInfo>> describe(RpcCallContext context) {
 		return Flux.fromIterable(this.registry.all())
 			.concatMap((method) -> this.accessPolicy
@@ -151,8 +157,10 @@ public final class RpcDispatcher {
 				Flux<RpcReply> items = Flux
 					.defer(() -> (Publisher<?>) invokeUnchecked(method, args, kwargs, context))
 					.map((item) -> RpcReply.item(this.mapper.valueToTree(item)));
-				if (method.timeout() != null && !method.timeout().isZero() || requested != null) {
-					items = items.timeout(timeout);
+				Duration perItem = (method.timeout() != null && !method.timeout().isZero())
+						? shorter(method.timeout(), requested) : requested;
+				if (perItem != null) {
+					items = items.timeout(perItem);
 				}
 				yield items.concatWithValues(RpcReply.done()).contextWrite(CallerContext.reactive(context.principal()));
 			}

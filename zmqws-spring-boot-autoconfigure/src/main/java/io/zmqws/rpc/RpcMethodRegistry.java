@@ -3,6 +3,7 @@ package io.zmqws.rpc;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
+import java.lang.reflect.Proxy;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.security.Principal;
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -57,10 +60,13 @@ public class RpcMethodRegistry implements SmartInitializingSingleton {
 		Map<String, String> services = new LinkedHashMap<>();
 		for (String beanName : this.beanFactory.getBeanNamesForAnnotation(ZmqRpc.class)) {
 			Class<?> beanType = this.beanFactory.getType(beanName);
-			if (beanType == null) {
+			if (beanType == null || ScopedProxyUtils.isScopedTarget(beanName)) {
 				continue;
 			}
 			Class<?> userClass = ClassUtils.getUserClass(beanType);
+			if (Proxy.isProxyClass(beanType)) {
+				userClass = AopProxyUtils.ultimateTargetClass(this.beanFactory.getBean(beanName));
+			}
 			ZmqRpc rpc = AnnotatedElementUtils.findMergedAnnotation(userClass, ZmqRpc.class);
 			if (rpc == null) {
 				continue;
@@ -132,8 +138,12 @@ public class RpcMethodRegistry implements SmartInitializingSingleton {
 		for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(userClass)) {
 			String name = type.getName();
 			if (name.startsWith("java.") || name.startsWith("org.springframework.")) {
-				if (ReflectionUtils.findMethod(type, method.getName(), method.getParameterTypes()) != null) {
-					return true;
+				for (Method candidate : type.getMethods()) {
+					if (candidate.getName().equals(method.getName())
+							&& candidate.getParameterCount() == method.getParameterCount()
+							&& method.equals(ClassUtils.getMostSpecificMethod(candidate, userClass))) {
+						return true;
+					}
 				}
 			}
 		}
@@ -185,12 +195,18 @@ public class RpcMethodRegistry implements SmartInitializingSingleton {
 		if (settings == null || settings.timeout().isEmpty()) {
 			return null;
 		}
+		Duration timeout;
 		try {
-			return DurationStyle.detectAndParse(settings.timeout());
+			timeout = DurationStyle.detectAndParse(settings.timeout());
 		}
 		catch (IllegalArgumentException | DateTimeParseException ex) {
 			throw new IllegalStateException("Invalid timeout '" + settings.timeout() + "' on " + describe(method), ex);
 		}
+		if (timeout.isNegative()) {
+			throw new IllegalStateException("Invalid timeout '" + settings.timeout() + "' on " + describe(method)
+					+ ": it must not be negative");
+		}
+		return timeout;
 	}
 
 	private static String describe(Method method) {

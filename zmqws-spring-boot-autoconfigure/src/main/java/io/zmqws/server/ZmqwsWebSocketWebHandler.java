@@ -20,8 +20,9 @@ import org.springframework.web.server.WebHandler;
  * its own frame limits).
  * <p>
  * A handshake from a page whose origin the {@link OriginPolicy} refuses gets 403; one that
- * offers subprotocols, none of them the gateway's, gets 400; one that offers none gets
- * the default protocol.
+ * offers subprotocols without the gateway's in its first {@code Sec-WebSocket-Protocol}
+ * header (where browsers put their whole list) gets 400; one that offers none gets the
+ * default protocol.
  */
 public class ZmqwsWebSocketWebHandler implements WebHandler {
 
@@ -47,7 +48,7 @@ public class ZmqwsWebSocketWebHandler implements WebHandler {
 		}
 		List<String> offered = exchange.getRequest().getHeaders().get(PROTOCOL_HEADER);
 		if (offered != null && !offered.isEmpty()) {
-			String selected = select(offered);
+			String selected = select(offered.subList(0, 1));
 			if (selected != null) {
 				// Browsers list protocols as "a, b"; the upgrade takes the first header line
 				// untrimmed, so hand it the one protocol chosen here.

@@ -33,10 +33,16 @@ final class SessionCalls {
 
 	private final Consumer<ServerMessage> send;
 
+	private final SessionOutbound outbound;
+
+	/** Items a streaming call may have produced ahead of the client. */
+	private static final int WINDOW = 32;
+
 	private final Map<Long, CallSubscriber> calls = new ConcurrentHashMap<>();
 
 	SessionCalls(RpcDispatcher dispatcher, Supplier<RpcCallContext> context, AtomicInteger pending, int maxPending,
-			Consumer<ServerMessage> send) {
+			SessionOutbound outbound, Consumer<ServerMessage> send) {
+		this.outbound = outbound;
 		this.dispatcher = dispatcher;
 		this.context = context;
 		this.pending = pending;
@@ -100,10 +106,18 @@ final class SessionCalls {
 		}
 
 		@Override
+		protected void hookOnSubscribe(org.reactivestreams.Subscription subscription) {
+			subscription.request(WINDOW);
+		}
+
+		@Override
 		protected void hookOnNext(RpcReply reply) {
 			switch (reply.kind()) {
 				case RESULT -> SessionCalls.this.send.accept(new ServerMessage.Result(this.id, reply.value()));
-				case ITEM -> SessionCalls.this.send.accept(new ServerMessage.Item(this.id, reply.value()));
+				case ITEM -> {
+					SessionCalls.this.send.accept(new ServerMessage.Item(this.id, reply.value()));
+					SessionCalls.this.outbound.whenRoom(() -> request(1));
+				}
 				case DONE -> SessionCalls.this.send.accept(new ServerMessage.Done(this.id));
 			}
 		}

@@ -92,7 +92,7 @@ final class SessionFunctions {
 				return;
 			}
 			if (this.awaiting.size() >= this.maxAwaiting) {
-				sink.error(new BrowserCallException(BrowserCallException.Reason.TIMEOUT,
+				sink.error(new BrowserCallException(BrowserCallException.Reason.BUSY,
 						"Too many calls await this client's answers"));
 				return;
 			}

@@ -1,7 +1,9 @@
 package io.zmqws.session;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -38,6 +40,8 @@ final class SessionOutbound {
 	private volatile FluxSink<ServerMessage> sink;
 
 	private long droppedUnreported;
+
+	private final List<Runnable> roomWaiters = new ArrayList<>();
 
 	private boolean completed;
 
@@ -106,6 +110,27 @@ final class SessionOutbound {
 		return false;
 	}
 
+	/**
+	 * Whether the queue is at most half full: producers that can wait (streaming calls)
+	 * offer more only then.
+	 */
+	boolean hasRoom() {
+		synchronized (this.lock) {
+			return this.queue.size() <= this.capacity / 2;
+		}
+	}
+
+	/** Runs {@code action} once the queue is at most half full (at once if it is). */
+	void whenRoom(Runnable action) {
+		synchronized (this.lock) {
+			if (this.queue.size() > this.capacity / 2 && !this.completed) {
+				this.roomWaiters.add(action);
+				return;
+			}
+		}
+		action.run();
+	}
+
 	/** Sends what is queued, then completes. */
 	void complete() {
 		synchronized (this.lock) {
@@ -124,6 +149,7 @@ final class SessionOutbound {
 		synchronized (this.lock) {
 			this.completed = true;
 			this.queue.clear();
+			this.roomWaiters.clear();
 		}
 	}
 
@@ -141,6 +167,7 @@ final class SessionOutbound {
 						break;
 					}
 					target.next(next);
+					wakeRoomWaiters();
 				}
 				boolean done;
 				synchronized (this.lock) {
@@ -153,6 +180,18 @@ final class SessionOutbound {
 			missed = this.wip.addAndGet(-missed);
 		}
 		while (missed != 0);
+	}
+
+	private void wakeRoomWaiters() {
+		List<Runnable> ready;
+		synchronized (this.lock) {
+			if (this.roomWaiters.isEmpty() || this.queue.size() > this.capacity / 2) {
+				return;
+			}
+			ready = new ArrayList<>(this.roomWaiters);
+			this.roomWaiters.clear();
+		}
+		ready.forEach(Runnable::run);
 	}
 
 	private ServerMessage poll() {

@@ -74,6 +74,18 @@ final class VirtualSocket implements SubscriptionHub.Subscriber {
 		}
 	}
 
+	/**
+	 * Queues a message about this socket unless it is closed, so that nothing for it
+	 * follows the client's {@code closed}.
+	 */
+	void deliver(ServerMessage message) {
+		synchronized (this) {
+			if (this.active) {
+				this.outbound.offer(message);
+			}
+		}
+	}
+
 	@Override
 	public boolean isActive() {
 		return this.active;

@@ -103,7 +103,7 @@ public final class ZmqwsSession implements BrowserConnection {
 		this.outbound = new SessionOutbound(settings.outboundCapacity(), settings.overflowPolicy(), this::closeWith);
 		this.calls = new SessionCalls(rpc,
 				() -> new RpcCallContext("websocket", info.id(), this.principal, info.remoteAddress()),
-				this.pendingRequests, settings.maxPendingRequests(), this::send);
+				this.pendingRequests, settings.maxPendingRequests(), this.outbound, this::send);
 		this.functions = new SessionFunctions(settings.maxFunctions(), settings.maxPendingRequests(),
 				this.outbound::offer);
 		this.outbound.offer(new ServerMessage.Welcome(info.protocol(), info.id(),
@@ -382,7 +382,7 @@ public final class ZmqwsSession implements BrowserConnection {
 		}
 		Duration timeout = requestTimeout(channel, request.timeoutMillis());
 		Call<List<byte[]>> call = new Call<>(socket, request.op(), request.id(),
-				(reply) -> send(new ServerMessage.Reply(request.sid(), request.id(), reply)), () -> {
+				(reply) -> socket.deliver(new ServerMessage.Reply(request.sid(), request.id(), reply)), () -> {
 				}, this.pendingRequests);
 		channel.request(request.frames(), timeout).subscribe(call);
 	}
@@ -411,7 +411,7 @@ public final class ZmqwsSession implements BrowserConnection {
 					subscribe.sid(), null);
 		}
 		Call<Void> call = new Call<>(socket, subscribe.op(), null, (ignored) -> {
-		}, () -> send(done), null);
+		}, () -> socket.deliver(done), null);
 		call.onFailure(() -> {
 			if (socket.removeTopic(subscribe.topic())) {
 				this.subscriptions.decrementAndGet();
@@ -430,7 +430,7 @@ public final class ZmqwsSession implements BrowserConnection {
 		}
 		this.subscriptions.decrementAndGet();
 		Call<Void> call = new Call<>(socket, unsubscribe.op(), null, (ignored) -> {
-		}, () -> send(done), null);
+		}, () -> socket.deliver(done), null);
 		call.onFailure(() -> {
 			if (socket.addTopic(unsubscribe.topic())) {
 				this.subscriptions.incrementAndGet();
@@ -442,7 +442,7 @@ public final class ZmqwsSession implements BrowserConnection {
 	private void push(ClientMessage.Push push) {
 		PushChannel channel = endpoint(push.sid(), PushChannel.class, push, push.id());
 		VirtualSocket socket = this.sockets.get(push.sid());
-		Runnable acknowledge = (push.id() != null) ? () -> send(new ServerMessage.Pushed(push.sid(), push.id()))
+		Runnable acknowledge = (push.id() != null) ? () -> socket.deliver(new ServerMessage.Pushed(push.sid(), push.id()))
 				: () -> {
 				};
 		Call<Void> call = new Call<>(socket, push.op(), push.id(), (ignored) -> {
@@ -535,13 +535,13 @@ public final class ZmqwsSession implements BrowserConnection {
 		protected void hookOnError(Throwable failure) {
 			this.onFailure.run();
 			if (failure instanceof ZmqSocketException ex) {
-				send(new ServerMessage.Error(errorCode(ex.getReason()), ex.getMessage(), this.socket.sid(), this.id,
-						this.op));
+				this.socket.deliver(new ServerMessage.Error(errorCode(ex.getReason()), ex.getMessage(),
+						this.socket.sid(), this.id, this.op));
 			}
 			else {
 				logger.error("Operation '" + this.op + "' on session " + id() + " failed", failure);
-				send(new ServerMessage.Error(ErrorCode.INTERNAL, "Internal error", this.socket.sid(), this.id,
-						this.op));
+				this.socket.deliver(new ServerMessage.Error(ErrorCode.INTERNAL, "Internal error", this.socket.sid(),
+						this.id, this.op));
 			}
 		}
 

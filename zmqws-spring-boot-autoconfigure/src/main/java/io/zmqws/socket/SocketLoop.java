@@ -18,6 +18,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
 
 /**
  * Owns one ZeroMQ socket and the one thread that may touch it.
@@ -80,6 +81,10 @@ public abstract class SocketLoop {
 
 	/** The ZeroMQ socket type to create. */
 	protected abstract SocketType socketType();
+
+	/** Sets socket options of a subclass's own, on the loop thread, before bind or connect. */
+	protected void configure(ZMQ.Socket socket) {
+	}
 
 	/** Whether the loop reads from its socket. */
 	protected boolean readable() {
@@ -217,19 +222,24 @@ public abstract class SocketLoop {
 		try {
 			while (!this.stopRequested) {
 				poller.poll(pollTimeout());
-				if (poller.pollin(1)) {
-					drainWakeups(drain);
+				try {
+					if (poller.pollin(1)) {
+						drainWakeups(drain);
+					}
+					if (poller.pollin(2)) {
+						readMonitorEvents();
+					}
+					runCommands();
+					if (poller.pollin(0)) {
+						receiveBatch();
+					}
+					long now = System.nanoTime();
+					if (nextTimer() <= now) {
+						onTimer(now);
+					}
 				}
-				if (poller.pollin(2)) {
-					readMonitorEvents();
-				}
-				runCommands();
-				if (poller.pollin(0)) {
-					receiveBatch();
-				}
-				long now = System.nanoTime();
-				if (nextTimer() <= now) {
-					onTimer(now);
+				catch (RuntimeException ex) {
+					logger.error("ZeroMQ loop of endpoint '" + this.endpoint.name() + "' hit an error; carrying on", ex);
 				}
 			}
 		}
@@ -237,6 +247,7 @@ public abstract class SocketLoop {
 			logger.error("ZeroMQ loop of endpoint '" + this.endpoint.name() + "' failed", ex);
 		}
 		finally {
+			this.stopRequested = true;
 			try {
 				runCommands();
 				onStop();
@@ -264,13 +275,16 @@ public abstract class SocketLoop {
 			created.setReconnectIVL(options.reconnectInterval().toMillis());
 			created.setReconnectIVLMax(options.reconnectIntervalMax().toMillis());
 			if (socketType() != SocketType.SUB) {
-				created.setImmediate(options.immediate());
+				// JeroMQ 0.6.0 inverts ZMQ_IMMEDIATE: setImmediate(false) is what libzmq calls
+				// immediate (queue only to completed connections).
+				created.setImmediate(!options.immediate());
 			}
 			String monitorAddress = "inproc://zmqws-monitor-" + this.endpoint.name() + "-"
 					+ Integer.toHexString(System.identityHashCode(this));
 			created.monitor(monitorAddress, ZMQ.EVENT_CONNECTED | ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED);
 			this.monitor = this.context.socket(SocketType.PAIR);
 			this.monitor.connect(monitorAddress);
+			configure(created);
 			if (this.endpoint.addresses().stream().anyMatch((address) -> address.startsWith("tcp://["))) {
 				created.setIPv6(true);
 			}
@@ -360,8 +374,19 @@ public abstract class SocketLoop {
 	/**
 	 * Sends a multipart message without waiting.
 	 * @return {@code false} when ZeroMQ would block (no peer, or high-water mark reached)
+	 * or refuses the message (e.g. an unreachable peer of a mandatory ROUTER); the socket's
+	 * {@code errno()} tells which
 	 */
 	protected final boolean sendMultipart(List<byte[]> prefix, List<byte[]> frames) {
+		try {
+			return sendFrames(prefix, frames);
+		}
+		catch (ZMQException ex) {
+			return false;
+		}
+	}
+
+	private boolean sendFrames(List<byte[]> prefix, List<byte[]> frames) {
 		int total = prefix.size() + frames.size();
 		int index = 0;
 		for (List<byte[]> part : List.of(prefix, frames)) {

@@ -30,6 +30,10 @@ class BackendFailureIntegrationTests {
 
 	private static final String ADDRESS = FreePorts.tcp();
 
+	private static final String PAIR_UP = FreePorts.tcp();
+
+	private static final String PAIR_DOWN = FreePorts.tcp();
+
 	@LocalServerPort
 	int port;
 
@@ -43,6 +47,9 @@ class BackendFailureIntegrationTests {
 		registry.add("zmqws.endpoints.flaky.request-timeout", () -> "30s");
 		registry.add("zmqws.endpoints.flaky.reconnect-interval", () -> "50ms");
 		registry.add("zmqws.endpoints.flaky.reconnect-interval-max", () -> "200ms");
+		registry.add("zmqws.endpoints.pair.type", () -> "REQ");
+		registry.add("zmqws.endpoints.pair.address", () -> PAIR_UP + "," + PAIR_DOWN);
+		registry.add("zmqws.endpoints.pair.request-timeout", () -> "20s");
 	}
 
 	@Test
@@ -79,6 +86,21 @@ class BackendFailureIntegrationTests {
 		finally {
 			release.countDown();
 			dying.close();
+		}
+	}
+
+	@Test
+	void requestsGoOnlyToConnectedBackendsWhenOneOfTwoIsDown() {
+		RequestChannel channel = (RequestChannel) this.endpoints.find("pair");
+		try (ZmqBackend up = ZmqBackend.echo(PAIR_UP); WsClient client = WsClient.connect(this.port)) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> channel.connectedPeers() == 1);
+			client.send("{\"op\":\"open\",\"sid\":1,\"endpoint\":\"pair\"}");
+			for (int i = 0; i < 20; i++) {
+				client.send("{\"op\":\"request\",\"sid\":1,\"id\":" + i + ",\"frames\":[\"r" + i + "\"]}");
+			}
+			for (long i = 0; i < 20; i++) {
+				assertThat(client.awaitOp("reply", i).path("frames").get(0).asString()).isEqualTo("r" + i);
+			}
 		}
 	}
 

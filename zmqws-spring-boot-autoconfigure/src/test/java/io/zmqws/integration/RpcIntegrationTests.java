@@ -105,6 +105,23 @@ class RpcIntegrationTests {
 	}
 
 	@Test
+	void longStreamArrivesWholeWithoutOverflowingTheConnection() {
+		try (WsClient client = WsClient.connect(this.port)) {
+			client.send("{\"op\":\"call\",\"id\":5,\"method\":\"streams.count\",\"args\":[5000]}");
+			client.awaitOp("done", 5L);
+			List<JsonNode> items = client.received()
+				.stream()
+				.filter((m) -> m.path("op").asString().equals("item"))
+				.toList();
+			assertThat(items).hasSize(5000);
+			for (int i = 0; i < items.size(); i++) {
+				assertThat(items.get(i).path("value").asInt()).isEqualTo(i + 1);
+			}
+			assertThat(client.isClosed()).isFalse();
+		}
+	}
+
+	@Test
 	void cancellingAStreamDisposesItOnTheServer() throws InterruptedException {
 		try (WsClient client = WsClient.connect(this.port)) {
 			client.send("{\"op\":\"call\",\"id\":1,\"method\":\"streams.forever\"}");
