@@ -1,21 +1,30 @@
 package io.zmqws.autoconfigure;
 
+import java.security.Principal;
 import java.util.List;
 
 import io.zmqws.security.AccessExpressionAuthorizationManager;
 import io.zmqws.security.AccessPolicy;
+import io.zmqws.security.TokenAuthenticator;
 import io.zmqws.security.ZmqwsAuthorizationRules;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.authorization.SpringAuthorizationEventPublisher;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 
 /**
  * Auto-configuration of deny-by-default authorization when Spring Security is present:
@@ -53,6 +62,26 @@ public final class ZmqwsSecurityAutoConfiguration {
 		}
 		combined = combined.andThen(fromProperties.build(), new SpringAuthorizationEventPublisher(publisher));
 		return combined.toAccessPolicy();
+	}
+
+	/** In-band tokens ({@code auth} messages) are JWTs checked by the application's decoder. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ ReactiveJwtDecoder.class, JwtReactiveAuthenticationManager.class })
+	static class JwtTokenConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(ReactiveJwtDecoder.class)
+		TokenAuthenticator zmqwsTokenAuthenticator(ReactiveJwtDecoder decoder,
+				ObjectProvider<ReactiveJwtAuthenticationConverter> converters,
+				ObjectProvider<ReactiveJwtAuthenticationConverterAdapter> adapters) {
+			JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
+			converters.ifAvailable(manager::setJwtAuthenticationConverter);
+			adapters.ifAvailable(manager::setJwtAuthenticationConverter);
+			return (token) -> manager.authenticate(new BearerTokenAuthenticationToken(token))
+				.map((authentication) -> (Principal) authentication);
+		}
+
 	}
 
 	private static void addEndpointRules(ZmqwsAuthorizationRules.Builder rules, String name,

@@ -6,6 +6,9 @@ import io.zmqws.protocol.ProtocolCodec;
 import io.zmqws.pubsub.ConnectionRegistry;
 import io.zmqws.rpc.RpcDispatcher;
 import io.zmqws.security.AccessPolicy;
+import io.zmqws.security.TokenAuthenticator;
+import io.zmqws.security.ZmqwsLogoutHandler;
+import io.zmqws.session.SessionServices;
 import io.zmqws.server.KeepAlive;
 import io.zmqws.server.OriginPolicy;
 import io.zmqws.server.ZmqwsWebSocketHandler;
@@ -23,7 +26,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.security.web.server.authentication.logout.ServerLogoutHandler;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -44,10 +49,13 @@ public final class ZmqwsWebSocketAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ZmqwsWebSocketHandler zmqwsWebSocketHandler(ZmqwsProperties properties, ZmqEndpoints endpoints, ObjectProvider<RpcDispatcher> rpc,
-			ConnectionRegistry connections, AccessPolicy accessPolicy, ProtocolCodec codec, SessionSettings settings) {
+	ZmqwsWebSocketHandler zmqwsWebSocketHandler(ZmqwsProperties properties, ZmqEndpoints endpoints,
+			ObjectProvider<RpcDispatcher> rpc, ConnectionRegistry connections, AccessPolicy accessPolicy,
+			ObjectProvider<TokenAuthenticator> tokenAuthenticator, ProtocolCodec codec, SessionSettings settings) {
 		ZmqwsProperties.WebSocket websocket = properties.getWebsocket();
-		return new ZmqwsWebSocketHandler(endpoints, rpc.getIfAvailable(), connections, accessPolicy, codec, settings,
+		SessionServices services = new SessionServices(endpoints, rpc.getIfAvailable(), connections, accessPolicy,
+				tokenAuthenticator.getIfAvailable(), settings);
+		return new ZmqwsWebSocketHandler(services, codec,
 				new KeepAlive(websocket.getPingInterval(), websocket.getIdleTimeout()));
 	}
 
@@ -56,11 +64,13 @@ public final class ZmqwsWebSocketAutoConfiguration {
 	WebSocketService zmqwsWebSocketService(ZmqwsProperties properties,
 			ObjectProvider<ZmqwsWebSocketServerSpecCustomizer> customizers) {
 		int maxFrameSize = ZmqwsAutoConfiguration.maxFrameSize(properties);
-		return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(() -> {
+		HandshakeWebSocketService service = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(() -> {
 			WebsocketServerSpec.Builder builder = WebsocketServerSpec.builder().maxFramePayloadLength(maxFrameSize);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return builder;
 		}));
+		service.setSessionAttributePredicate(ZmqwsWebSocketHandler.WEB_SESSION_ID::equals);
+		return service;
 	}
 
 	@Bean
@@ -72,6 +82,19 @@ public final class ZmqwsWebSocketAutoConfiguration {
 						new OriginPolicy(properties.getWebsocket().getAllowedOrigins()))));
 		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
 		return mapping;
+	}
+
+	/** Closes a browser session's connections when it logs out. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ServerLogoutHandler.class)
+	static class LogoutConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ZmqwsLogoutHandler zmqwsLogoutHandler(ZmqwsWebSocketHandler handler) {
+			return new ZmqwsLogoutHandler(handler::closeWebSession);
+		}
+
 	}
 
 }

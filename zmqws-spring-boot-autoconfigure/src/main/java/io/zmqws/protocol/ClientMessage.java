@@ -144,4 +144,17 @@ public sealed interface ClientMessage {
 		}
 	}
 
+	/** Authenticates the connection, or refreshes its credentials, with a token. */
+	record Auth(String token) implements ClientMessage {
+		@Override
+		public String op() {
+			return "auth";
+		}
+
+		@Override
+		public String toString() {
+			return "Auth[token=(hidden)]";
+		}
+	}
+
 }

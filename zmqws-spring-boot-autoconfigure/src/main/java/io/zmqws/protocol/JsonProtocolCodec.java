@@ -92,6 +92,7 @@ public final class JsonProtocolCodec implements ProtocolCodec {
 				yield new ClientMessage.Cancel(id);
 			}
 			case "methods" -> new ClientMessage.Methods();
+			case "auth" -> new ClientMessage.Auth(fields.requiredString("token"));
 			case "register" -> new ClientMessage.Register(fields.requiredString("name"));
 			case "unregister" -> new ClientMessage.Unregister(fields.requiredString("name"));
 			case "return" -> {
@@ -223,6 +224,12 @@ public final class JsonProtocolCodec implements ProtocolCodec {
 				json.writeStringProperty("path", event.path());
 				json.writeName("data");
 				json.writeTree(event.data());
+			}
+			else if (message instanceof ServerMessage.Authenticated authenticated) {
+				json.writeStringProperty("user", authenticated.user());
+				if (authenticated.expiresAt() != null) {
+					json.writeNumberProperty("expiresAt", authenticated.expiresAt());
+				}
 			}
 			else if (message instanceof ServerMessage.Error error) {
 				json.writeStringProperty("code", error.code());

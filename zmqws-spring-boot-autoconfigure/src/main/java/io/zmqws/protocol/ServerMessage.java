@@ -196,4 +196,15 @@ public sealed interface ServerMessage {
 		}
 	}
 
+	/**
+	 * The connection is authenticated as {@code user}; {@code expiresAt} is when the
+	 * credentials end (epoch seconds), or {@code null} for never.
+	 */
+	record Authenticated(String user, Long expiresAt) implements ServerMessage {
+		@Override
+		public String op() {
+			return "authenticated";
+		}
+	}
+
 }

@@ -12,14 +12,10 @@ import io.zmqws.protocol.ProtocolCodec;
 import io.zmqws.protocol.ProtocolException;
 import io.zmqws.protocol.ServerMessage;
 import io.zmqws.pubsub.BrowserConnection;
-import io.zmqws.pubsub.ConnectionRegistry;
-import io.zmqws.rpc.RpcDispatcher;
-import io.zmqws.security.AccessPolicy;
 import io.zmqws.session.CloseReason;
 import io.zmqws.session.SessionInfo;
-import io.zmqws.session.SessionSettings;
+import io.zmqws.session.SessionServices;
 import io.zmqws.session.ZmqwsSession;
-import io.zmqws.socket.ZmqEndpoints;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -40,42 +36,28 @@ import org.springframework.web.reactive.socket.WebSocketSession;
  */
 public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 
-	private final ZmqEndpoints endpoints;
+	private final SessionServices services;
 
 	private final ProtocolCodec codec;
 
-	private final SessionSettings settings;
-
-	private final RpcDispatcher rpc;
-
-	private final ConnectionRegistry connections;
-
-	private final AccessPolicy accessPolicy;
-
 	private final KeepAlive keepAlive;
+
+	/** The handshake attribute holding the browser's web session id, when it has one. */
+	public static final String WEB_SESSION_ID = "zmqws.webSessionId";
 
 	private static final byte[] PING_PAYLOAD = "zmqws".getBytes(StandardCharsets.US_ASCII);
 
 	private volatile boolean running;
 
 	/**
-	 * @param endpoints the named ZeroMQ endpoints
-	 * @param rpc the RPC dispatcher, or {@code null} without RPC
-	 * @param connections the registry of open connections
-	 * @param accessPolicy decides what clients may reach
+	 * @param services what every session shares
 	 * @param codec the wire encoding
-	 * @param settings per-connection limits
 	 * @param keepAlive how often to ping clients and when to give up on silent ones
 	 */
-	public ZmqwsWebSocketHandler(ZmqEndpoints endpoints, RpcDispatcher rpc, ConnectionRegistry connections,
-			AccessPolicy accessPolicy, ProtocolCodec codec, SessionSettings settings, KeepAlive keepAlive) {
-		this.keepAlive = keepAlive;
-		this.endpoints = endpoints;
-		this.rpc = rpc;
-		this.connections = connections;
-		this.accessPolicy = accessPolicy;
+	public ZmqwsWebSocketHandler(SessionServices services, ProtocolCodec codec, KeepAlive keepAlive) {
+		this.services = services;
 		this.codec = codec;
-		this.settings = settings;
+		this.keepAlive = keepAlive;
 	}
 
 	@Override
@@ -85,7 +67,7 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 
 	/** The number of open connections. */
 	public int connectionCount() {
-		return this.connections.size();
+		return this.services.connections().size();
 	}
 
 	@Override
@@ -97,17 +79,17 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 		return handshake.getPrincipal()
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
-			.flatMap((principal) -> serve(webSocket, new SessionInfo(UUID.randomUUID().toString(),
-					this.codec.subprotocol(), principal.orElse(null), handshake.getRemoteAddress())));
+			.flatMap((principal) -> serve(webSocket,
+					new SessionInfo(UUID.randomUUID().toString(), this.codec.subprotocol(), principal.orElse(null),
+							handshake.getRemoteAddress(), (String) handshake.getAttributes().get(WEB_SESSION_ID))));
 	}
 
 	private Mono<Void> serve(WebSocketSession webSocket, SessionInfo info) {
-		if (info.principal() != null
-				&& this.connections.ofUser(info.principal().getName()).size() >= this.settings.maxConnectionsPerUser()) {
+		if (info.principal() != null && this.services.connections().ofUser(info.principal().getName()).size()
+				>= this.services.settings().maxConnectionsPerUser()) {
 			return webSocket.close(new CloseStatus(CloseCodes.POLICY_VIOLATION, "Too many connections"));
 		}
-		ZmqwsSession session = new ZmqwsSession(info, this.endpoints, this.rpc, this.connections,
-				this.accessPolicy, this.settings);
+		ZmqwsSession session = new ZmqwsSession(info, this.services);
 		AtomicLong lastActivity = new AtomicLong(System.nanoTime());
 		Flux<WebSocketMessage> output = session.outbound()
 			.map((message) -> encode(webSocket, message))
@@ -178,6 +160,15 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 		return (reason != null) ? webSocket.close(new CloseStatus(reason.code(), reason.reason())) : Mono.empty();
 	}
 
+	/** Closes, with 1008, the connections opened under a web session (on logout). */
+	public void closeWebSession(String webSessionId) {
+		for (BrowserConnection connection : this.services.connections().all()) {
+			if (connection instanceof ZmqwsSession session && webSessionId.equals(session.webSessionId())) {
+				session.closeWith(new CloseReason(CloseCodes.POLICY_VIOLATION, "Logged out"));
+			}
+		}
+	}
+
 	@Override
 	public void start() {
 		this.running = true;
@@ -186,7 +177,7 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		for (BrowserConnection connection : this.connections.all()) {
+		for (BrowserConnection connection : this.services.connections().all()) {
 			if (connection instanceof ZmqwsSession session) {
 				session.closeWith(new CloseReason(CloseCodes.GOING_AWAY, "Server is shutting down"));
 			}

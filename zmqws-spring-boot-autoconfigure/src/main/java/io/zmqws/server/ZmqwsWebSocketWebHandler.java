@@ -55,12 +55,21 @@ public class ZmqwsWebSocketWebHandler implements WebHandler {
 				ServerWebExchange chosen = exchange.mutate()
 					.request((request) -> request.headers((headers) -> headers.set(PROTOCOL_HEADER, selected)))
 					.build();
-				return this.webSocketService.handleRequest(chosen, this.handler);
+				return rememberWebSession(chosen).then(this.webSocketService.handleRequest(chosen, this.handler));
 			}
 			return refuse(exchange, HttpStatus.BAD_REQUEST,
 					"Unsupported WebSocket subprotocol; supported: " + String.join(", ", this.handler.getSubProtocols()));
 		}
-		return this.webSocketService.handleRequest(exchange, this.handler);
+		return rememberWebSession(exchange).then(this.webSocketService.handleRequest(exchange, this.handler));
+	}
+
+	/** Makes an existing web session's id a handshake attribute, for closing on logout. */
+	private static Mono<Void> rememberWebSession(ServerWebExchange exchange) {
+		return exchange.getSession().doOnNext((session) -> {
+			if (session.isStarted()) {
+				session.getAttributes().put(ZmqwsWebSocketHandler.WEB_SESSION_ID, session.getId());
+			}
+		}).then();
 	}
 
 	private static Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String reason) {

@@ -10,6 +10,9 @@ import java.security.Principal;
  * @param protocol the negotiated protocol, e.g. {@code zmqws.v1.json}
  * @param principal the authenticated user, or {@code null}
  * @param remoteAddress the client's address, or {@code null}
+ * @param webSessionId the id of the browser's web session (e.g. after form login), or
+ * {@code null}
  */
-public record SessionInfo(String id, String protocol, Principal principal, InetSocketAddress remoteAddress) {
+public record SessionInfo(String id, String protocol, Principal principal, InetSocketAddress remoteAddress,
+		String webSessionId) {
 }

@@ -2,6 +2,7 @@ package io.zmqws.session;
 
 import java.security.Principal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,8 @@ import io.zmqws.rpc.RpcCallContext;
 import io.zmqws.rpc.RpcDispatcher;
 import io.zmqws.security.AccessPolicy;
 import io.zmqws.security.AccessRequest;
+import io.zmqws.security.CredentialExpiry;
+import io.zmqws.security.TokenAuthenticator;
 import io.zmqws.socket.EndpointType;
 import io.zmqws.socket.PushChannel;
 import io.zmqws.socket.RequestChannel;
@@ -30,6 +33,8 @@ import io.zmqws.socket.SocketLoop;
 import io.zmqws.socket.SubscriptionHub;
 import io.zmqws.socket.ZmqEndpoints;
 import io.zmqws.socket.ZmqSocketException;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -65,6 +70,10 @@ public final class ZmqwsSession implements BrowserConnection {
 
 	private final InboundRateLimit rateLimit;
 
+	private final TokenAuthenticator tokenAuthenticator;
+
+	private volatile Disposable expiry = Disposables.disposed();
+
 	private volatile Principal principal;
 
 	private final SessionSettings settings;
@@ -85,17 +94,17 @@ public final class ZmqwsSession implements BrowserConnection {
 
 	/**
 	 * @param info what the transport knows of the connection
-	 * @param endpoints the named ZeroMQ endpoints
-	 * @param rpc the RPC dispatcher, or {@code null} when RPC is not available
-	 * @param connections where the session registers itself for server-side publishing
-	 * @param accessPolicy decides which endpoints, topics and paths the client may reach
-	 * @param settings limits and policies
+	 * @param services what all sessions share
 	 */
-	public ZmqwsSession(SessionInfo info, ZmqEndpoints endpoints, RpcDispatcher rpc, ConnectionRegistry connections,
-			AccessPolicy accessPolicy, SessionSettings settings) {
+	public ZmqwsSession(SessionInfo info, SessionServices services) {
+		ZmqEndpoints endpoints = services.endpoints();
+		ConnectionRegistry connections = services.connections();
+		SessionSettings settings = services.settings();
+		RpcDispatcher rpc = services.rpc();
 		this.info = info;
 		this.principal = info.principal();
-		this.accessPolicy = accessPolicy;
+		this.accessPolicy = services.accessPolicy();
+		this.tokenAuthenticator = services.tokenAuthenticator();
 		this.rateLimit = new InboundRateLimit(settings.maxMessagesPerSecond(), System.nanoTime());
 		this.endpoints = endpoints;
 		this.connections = connections;
@@ -110,6 +119,51 @@ public final class ZmqwsSession implements BrowserConnection {
 				new ServerMessage.Limits(settings.maxMessageSize(), settings.maxSockets(), settings.maxSubscriptions(),
 						settings.maxPendingRequests())));
 		connections.add(this);
+		scheduleExpiry();
+	}
+
+	/** The id of the browser's web session, or {@code null}. */
+	public String webSessionId() {
+		return this.info.webSessionId();
+	}
+
+	private void scheduleExpiry() {
+		this.expiry.dispose();
+		Instant expiresAt = CredentialExpiry.of(this.principal);
+		if (expiresAt != null) {
+			Duration left = Duration.between(Instant.now(), expiresAt);
+			this.expiry = Mono.delay(left.isNegative() ? Duration.ZERO : left)
+				.subscribe((tick) -> closeWith(new CloseReason(CloseCodes.POLICY_VIOLATION, "Credentials expired")));
+		}
+	}
+
+	private Mono<Void> authenticate(ClientMessage.Auth auth) {
+		if (this.tokenAuthenticator == null) {
+			reject(new ProtocolException(ErrorCode.UNAUTHENTICATED, "This server accepts no in-band tokens", auth.op(),
+					null, null));
+			return Mono.empty();
+		}
+		return this.tokenAuthenticator.authenticate(auth.token()).doOnNext((authenticated) -> {
+			Principal current = this.principal;
+			if (current != null && !current.getName().equals(authenticated.getName())) {
+				reject(new ProtocolException(ErrorCode.UNAUTHENTICATED, "The token is for another user", auth.op(),
+						null, null));
+				return;
+			}
+			this.principal = authenticated;
+			scheduleExpiry();
+			Instant expiresAt = CredentialExpiry.of(authenticated);
+			send(new ServerMessage.Authenticated(authenticated.getName(),
+					(expiresAt != null) ? expiresAt.getEpochSecond() : null));
+		})
+			.switchIfEmpty(Mono.fromRunnable(() -> reject(new ProtocolException(ErrorCode.UNAUTHENTICATED,
+					"The token is not valid", auth.op(), null, null))))
+			.onErrorResume((ex) -> {
+				reject(new ProtocolException(ErrorCode.UNAUTHENTICATED, "The token is not valid", auth.op(), null,
+						null));
+				return Mono.empty();
+			})
+			.then();
 	}
 
 	@Override
@@ -146,6 +200,9 @@ public final class ZmqwsSession implements BrowserConnection {
 	public Mono<Void> handle(ClientMessage message) {
 		if (this.closed) {
 			return Mono.empty();
+		}
+		if (message instanceof ClientMessage.Auth auth) {
+			return authenticate(auth);
 		}
 		AccessRequest access = accessRequest(message);
 		if (access == null) {
@@ -286,6 +343,7 @@ public final class ZmqwsSession implements BrowserConnection {
 			return;
 		}
 		this.closed = true;
+		this.expiry.dispose();
 		this.connections.remove(this);
 		for (VirtualSocket socket : this.sockets.values()) {
 			socket.close();

@@ -3,8 +3,13 @@ package io.zmqws.autoconfigure;
 import io.zmqws.protocol.ProtocolCodec;
 import io.zmqws.pubsub.ConnectionRegistry;
 import io.zmqws.server.ZmqwsWebSocketHandler;
+import io.zmqws.security.AccessPolicy;
+import io.zmqws.server.KeepAlive;
+import io.zmqws.session.SessionServices;
 import io.zmqws.session.SessionSettings;
 import io.zmqws.socket.ZmqEndpoints;
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.WebsocketServerSpec;
@@ -104,8 +109,8 @@ class ZmqwsWebSocketAutoConfigurationTests {
 		@Bean
 		ZmqwsWebSocketHandler userHandler(ZmqEndpoints endpoints, ConnectionRegistry connections,
 				ProtocolCodec codec, SessionSettings settings) {
-			return new ZmqwsWebSocketHandler(endpoints, null, connections, io.zmqws.security.AccessPolicy.allowDeclared(),
-					codec, settings, new io.zmqws.server.KeepAlive(java.time.Duration.ZERO, java.time.Duration.ZERO));
+			return new ZmqwsWebSocketHandler(new SessionServices(endpoints, null, connections,
+					AccessPolicy.allowDeclared(), null, settings), codec, new KeepAlive(Duration.ZERO, Duration.ZERO));
 		}
 
 	}

@@ -50,14 +50,10 @@ public class SecuredGatewayApplication {
 	static final List<AuthorizationDeniedEvent<?>> deniedEvents = new CopyOnWriteArrayList<>();
 
 	@Bean
-	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder) {
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
+			ReactiveJwtAuthenticationConverterAdapter jwtConverter) {
 		ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
 		bearer.setAllowUriQueryParameter(true);
-		JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
-		roles.setAuthoritiesClaimName("roles");
-		roles.setAuthorityPrefix("ROLE_");
-		JwtAuthenticationConverter jwtConverter = new JwtAuthenticationConverter();
-		jwtConverter.setJwtGrantedAuthoritiesConverter(roles);
 		return http.authorizeExchange((exchanges) -> exchanges.pathMatchers("/zmqws").authenticated()
 			.anyExchange()
 			.permitAll())
@@ -65,8 +61,19 @@ public class SecuredGatewayApplication {
 			})
 			.oauth2ResourceServer((server) -> server.bearerTokenConverter(bearer)
 				.jwt((jwt) -> jwt.jwtDecoder(jwtDecoder)
-					.jwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(jwtConverter))))
+					.jwtAuthenticationConverter(jwtConverter)))
 			.build();
+	}
+
+	/** Roles from the token's {@code roles} claim; also used for in-band tokens. */
+	@Bean
+	ReactiveJwtAuthenticationConverterAdapter jwtAuthenticationConverter() {
+		JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
+		roles.setAuthoritiesClaimName("roles");
+		roles.setAuthorityPrefix("ROLE_");
+		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+		converter.setJwtGrantedAuthoritiesConverter(roles);
+		return new ReactiveJwtAuthenticationConverterAdapter(converter);
 	}
 
 	@Bean
