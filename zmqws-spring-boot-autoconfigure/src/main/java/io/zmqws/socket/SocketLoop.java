@@ -264,7 +264,9 @@ public abstract class SocketLoop {
 			created.setReconnectIVL(options.reconnectInterval().toMillis());
 			created.setReconnectIVLMax(options.reconnectIntervalMax().toMillis());
 			if (socketType() != SocketType.SUB) {
-				created.setImmediate(options.immediate());
+				// JeroMQ's "immediate" is the inverse of libzmq's ZMQ_IMMEDIATE: true
+				// attaches a pipe at connect time and queues on it before the peer is up.
+				created.setImmediate(!options.immediate());
 			}
 			String monitorAddress = "inproc://zmqws-monitor-" + this.endpoint.name() + "-"
 					+ Integer.toHexString(System.identityHashCode(this));
