@@ -69,10 +69,16 @@ final class EndpointDefinitions {
 		positive(prefix + ".max-pending-requests", endpoint.getMaxPendingRequests());
 		positive(prefix + ".max-message-size", endpoint.getMaxMessageSize().toBytes());
 		positive(prefix + ".command-queue-capacity", endpoint.getCommandQueueCapacity());
+		positive(prefix + ".handshake-timeout", endpoint.getHandshakeTimeout().toMillis());
+		if (endpoint.getSendHighWaterMark() < 0 || endpoint.getReceiveHighWaterMark() < 0) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".send-high-water-mark",
+					endpoint.getSendHighWaterMark(), "High-water marks must not be negative (0 means no limit)");
+		}
 		return new SocketOptions(endpoint.getRequestTimeout(), endpoint.getMaxPendingRequests(),
 				endpoint.getSendHighWaterMark(), endpoint.getReceiveHighWaterMark(),
 				endpoint.getMaxMessageSize().toBytes(), endpoint.getLinger(), endpoint.getReconnectInterval(),
-				endpoint.getReconnectIntervalMax(), endpoint.isImmediate(), endpoint.getCommandQueueCapacity());
+				endpoint.getReconnectIntervalMax(), endpoint.isImmediate(), endpoint.getCommandQueueCapacity(),
+				endpoint.getHandshakeTimeout());
 	}
 
 	private static void positive(String property, long value) {

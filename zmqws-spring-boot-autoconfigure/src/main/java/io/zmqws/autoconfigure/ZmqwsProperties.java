@@ -141,6 +141,20 @@ public class ZmqwsProperties {
 		private int commandQueueCapacity = 10_000;
 
 		/**
+		 * How long a new backend connection may take to complete the ZeroMQ handshake
+		 * before it is dropped and retried.
+		 */
+		private Duration handshakeTimeout = Duration.ofSeconds(5);
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		/**
 		 * Who may open sockets on this endpoint, as a Spring Security expression such as
 		 * hasRole('TRADER'), isAuthenticated() or permitAll. With Spring Security present,
 		 * an endpoint without it cannot be opened.

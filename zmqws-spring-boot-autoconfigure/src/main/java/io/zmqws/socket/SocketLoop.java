@@ -274,6 +274,8 @@ public abstract class SocketLoop {
 			created.setMaxMsgSize(options.maxMessageSize());
 			created.setReconnectIVL(options.reconnectInterval().toMillis());
 			created.setReconnectIVLMax(options.reconnectIntervalMax().toMillis());
+			// A short handshake limit bounds JeroMQ's occasional stalled connection handshake.
+			created.setHandshakeIvl((int) options.handshakeTimeout().toMillis());
 			if (socketType() != SocketType.SUB) {
 				// JeroMQ 0.6.0 inverts ZMQ_IMMEDIATE: setImmediate(false) is what libzmq calls
 				// immediate (queue only to completed connections).

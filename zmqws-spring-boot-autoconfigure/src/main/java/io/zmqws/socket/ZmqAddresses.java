@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  */
 public final class ZmqAddresses {
 
-	private static final Pattern TCP = Pattern.compile("tcp://(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.*_-]+):(\\*|[0-9]{1,5})");
+	private static final Pattern TCP = Pattern.compile("tcp://(\\[[0-9a-fA-F:.]+\\]|\\*|[A-Za-z0-9._-]+):(\\*|[0-9]{1,5})");
 
 	private static final Pattern NAMED = Pattern.compile("ipc://[^\\s]+");
 
