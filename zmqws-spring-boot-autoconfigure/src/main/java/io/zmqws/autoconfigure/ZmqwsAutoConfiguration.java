@@ -2,6 +2,7 @@ package io.zmqws.autoconfigure;
 
 import io.zmqws.protocol.JsonProtocolCodec;
 import io.zmqws.pubsub.ConnectionRegistry;
+import io.zmqws.pubsub.EventGuard;
 import io.zmqws.pubsub.ZmqwsTemplate;
 import io.zmqws.security.AccessPolicy;
 import io.zmqws.protocol.ProtocolCodec;
@@ -10,6 +11,7 @@ import io.zmqws.socket.ZmqEndpoints;
 import org.zeromq.ZMQ;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -47,8 +49,11 @@ public final class ZmqwsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ZmqwsTemplate zmqwsTemplate(ConnectionRegistry connections, ObjectProvider<JsonMapper> jsonMapper) {
-		return new ZmqwsTemplate(connections, jsonMapper.getIfAvailable(JsonMapper::new));
+	ZmqwsTemplate zmqwsTemplate(ConnectionRegistry connections, ObjectProvider<JsonMapper> jsonMapper,
+			ListableBeanFactory beanFactory) {
+		return new ZmqwsTemplate(connections, jsonMapper.getIfAvailable(JsonMapper::new),
+				(name) -> beanFactory.containsBean(name) && beanFactory.isTypeMatch(name, EventGuard.class)
+						? beanFactory.getBean(name, EventGuard.class) : null);
 	}
 
 	@Bean
@@ -81,7 +86,7 @@ public final class ZmqwsAutoConfiguration {
 		return new SessionSettings(session.getMaxSockets(), session.getMaxSubscriptions(),
 				session.getMaxPendingRequests(), session.getOutboundCapacity(), session.getOverflowPolicy(),
 				maxFrameSize(properties), session.getMaxFunctions(), session.getMaxMessagesPerSecond(),
-				session.getMaxConnectionsPerUser());
+				session.getMaxConnectionsPerUser(), properties.getSecurity().getGuardCacheTtl());
 	}
 
 	/** The WebSocket frame limit, as Reactor Netty can apply it. */

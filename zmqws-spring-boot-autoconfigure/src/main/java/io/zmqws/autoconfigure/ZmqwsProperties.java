@@ -372,6 +372,20 @@ public class ZmqwsProperties {
 		 */
 		private List<PatternRule> methods = new ArrayList<>();
 
+		/**
+		 * How long a connection keeps an event guard's answer before asking again.
+		 * Re-authenticating clears it.
+		 */
+		private Duration guardCacheTtl = Duration.ofSeconds(30);
+
+		public Duration getGuardCacheTtl() {
+			return this.guardCacheTtl;
+		}
+
+		public void setGuardCacheTtl(Duration guardCacheTtl) {
+			this.guardCacheTtl = guardCacheTtl;
+		}
+
 		public List<PatternRule> getPaths() {
 			return this.paths;
 		}

@@ -40,4 +40,10 @@ public interface BrowserConnection {
 	 */
 	boolean deliver(String path, JsonNode data);
 
+	/**
+	 * Delivers an event if {@code guard} allows this connection's user, asking the guard
+	 * only when no fresh cached answer exists.
+	 */
+	void deliver(String path, JsonNode data, EventGuard guard);
+
 }

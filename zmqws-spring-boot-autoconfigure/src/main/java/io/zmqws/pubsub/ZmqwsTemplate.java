@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -23,9 +24,17 @@ public class ZmqwsTemplate {
 
 	private final JsonMapper mapper;
 
-	public ZmqwsTemplate(ConnectionRegistry connections, JsonMapper mapper) {
+	private final Function<String, EventGuard> guards;
+
+	/**
+	 * @param connections the open connections
+	 * @param mapper converts arguments and event data to JSON
+	 * @param guards finds named guards, e.g. {@code EventGuard} beans by bean name
+	 */
+	public ZmqwsTemplate(ConnectionRegistry connections, JsonMapper mapper, Function<String, EventGuard> guards) {
 		this.connections = connections;
 		this.mapper = mapper;
+		this.guards = guards;
 	}
 
 	/**
@@ -43,6 +52,33 @@ public class ZmqwsTemplate {
 			}
 		}
 		return delivered;
+	}
+
+	/**
+	 * Publishes an event that only subscribers whom {@code guard} allows receive.
+	 * @return the number of subscribers the guard was consulted for
+	 */
+	public int publish(String path, Object data, EventGuard guard) {
+		checkPath(path);
+		JsonNode json = toJson(data);
+		int candidates = 0;
+		for (BrowserConnection connection : this.connections.subscribersOf(path)) {
+			connection.deliver(path, json, guard);
+			candidates++;
+		}
+		return candidates;
+	}
+
+	/**
+	 * Publishes an event guarded by the {@link EventGuard} bean called {@code guardName}.
+	 * @throws IllegalArgumentException when there is no such guard
+	 */
+	public int publish(String path, Object data, String guardName) {
+		EventGuard guard = this.guards.apply(guardName);
+		if (guard == null) {
+			throw new IllegalArgumentException("No EventGuard bean named '" + guardName + "'");
+		}
+		return publish(path, data, guard);
 	}
 
 	/**

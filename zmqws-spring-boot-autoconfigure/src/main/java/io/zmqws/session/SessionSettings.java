@@ -1,5 +1,7 @@
 package io.zmqws.session;
 
+import java.time.Duration;
+
 /**
  * Per-connection limits and policies.
  *
@@ -15,8 +17,9 @@ package io.zmqws.session;
  * limit); beyond it messages are refused with {@code rate_limited}, and at twice the rate
  * the connection is closed with 1008
  * @param maxConnectionsPerUser connections one authenticated user may hold at once
+ * @param guardCacheTtl how long a connection keeps an event guard's answer
  */
 public record SessionSettings(int maxSockets, int maxSubscriptions, int maxPendingRequests, int outboundCapacity,
 		OverflowPolicy overflowPolicy, long maxMessageSize, int maxFunctions, int maxMessagesPerSecond,
-		int maxConnectionsPerUser) {
+		int maxConnectionsPerUser, Duration guardCacheTtl) {
 }

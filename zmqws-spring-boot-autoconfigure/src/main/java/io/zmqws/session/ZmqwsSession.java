@@ -20,6 +20,7 @@ import io.zmqws.protocol.ProtocolException;
 import io.zmqws.protocol.ServerMessage;
 import io.zmqws.pubsub.BrowserConnection;
 import io.zmqws.pubsub.ConnectionRegistry;
+import io.zmqws.pubsub.EventGuard;
 import io.zmqws.rpc.RpcCallContext;
 import io.zmqws.rpc.RpcDispatcher;
 import io.zmqws.security.AccessPolicy;
@@ -72,6 +73,8 @@ public final class ZmqwsSession implements BrowserConnection {
 
 	private final TokenAuthenticator tokenAuthenticator;
 
+	private final GuardDecisions guardDecisions;
+
 	private volatile Disposable expiry = Disposables.disposed();
 
 	private volatile Principal principal;
@@ -105,6 +108,7 @@ public final class ZmqwsSession implements BrowserConnection {
 		this.principal = info.principal();
 		this.accessPolicy = services.accessPolicy();
 		this.tokenAuthenticator = services.tokenAuthenticator();
+		this.guardDecisions = new GuardDecisions(settings.guardCacheTtl());
 		this.rateLimit = new InboundRateLimit(settings.maxMessagesPerSecond(), System.nanoTime());
 		this.endpoints = endpoints;
 		this.connections = connections;
@@ -151,6 +155,7 @@ public final class ZmqwsSession implements BrowserConnection {
 				return;
 			}
 			this.principal = authenticated;
+			this.guardDecisions.clear();
 			scheduleExpiry();
 			Instant expiresAt = CredentialExpiry.of(authenticated);
 			send(new ServerMessage.Authenticated(authenticated.getName(),
@@ -395,6 +400,29 @@ public final class ZmqwsSession implements BrowserConnection {
 	@Override
 	public boolean deliver(String path, JsonNode data) {
 		return !this.closed && this.outbound.offer(new ServerMessage.Event(path, data));
+	}
+
+	@Override
+	public void deliver(String path, JsonNode data, EventGuard guard) {
+		if (this.closed) {
+			return;
+		}
+		Boolean cached = this.guardDecisions.get(guard.name(), System.nanoTime());
+		if (cached != null) {
+			if (cached) {
+				deliver(path, data);
+			}
+			return;
+		}
+		Principal asked = this.principal;
+		guard.allows(asked, path).defaultIfEmpty(false).onErrorReturn(false).subscribe((allowed) -> {
+			if (asked == this.principal) {
+				this.guardDecisions.put(guard.name(), allowed, System.nanoTime());
+			}
+			if (allowed) {
+				deliver(path, data);
+			}
+		});
 	}
 
 	private void open(ClientMessage.Open open) {

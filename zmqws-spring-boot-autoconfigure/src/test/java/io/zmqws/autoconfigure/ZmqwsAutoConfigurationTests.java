@@ -217,7 +217,7 @@ class ZmqwsAutoConfigurationTests {
 
 		@Bean
 		SessionSettings userSettings() {
-			return new SessionSettings(1, 1, 1, 1, OverflowPolicy.CLOSE, 1024, 1, 10, 1);
+			return new SessionSettings(1, 1, 1, 1, OverflowPolicy.CLOSE, 1024, 1, 10, 1, java.time.Duration.ofSeconds(1));
 		}
 
 	}
