@@ -350,7 +350,7 @@ class JsonProtocolCodecTests {
 		void errorCarriesItsContextIntoTheErrorMessage() {
 			ProtocolException ex = decodeError(utf8("{\"op\":\"request\",\"sid\":4,\"id\":9,\"frames\":[]}"));
 			ServerMessage.Error error = ex.toError();
-			assertThat(error.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+			assertThat(error.code()).isEqualTo(ErrorCode.INVALID_FIELD.code());
 			assertThat(error.message()).isEqualTo(ex.getMessage()).contains("frames");
 			assertThat(error.failedOp()).isEqualTo("request");
 			assertThat(error.sid()).isEqualTo(4L);
