@@ -42,6 +42,8 @@ class RpcRouterServerIntegrationTests {
 		try (ZMQ.Context context = ZMQ.context(1); ZMQ.Socket dealer = context.socket(SocketType.DEALER)) {
 			dealer.setLinger(0);
 			dealer.setReceiveTimeOut(30_000);
+			// Bounds JeroMQ 0.6.0's occasional stalled handshake on a connecting socket.
+			dealer.setHandshakeIvl(1000);
 			dealer.connect(ADDRESS);
 			dealer.send("{\"id\":\"big\",\"method\":\"streams.count\",\"args\":[30000]}");
 			for (int expected = 1; expected <= 30000; expected++) {
@@ -60,6 +62,8 @@ class RpcRouterServerIntegrationTests {
 		try (ZMQ.Context context = ZMQ.context(1); ZMQ.Socket dealer = context.socket(SocketType.DEALER)) {
 			dealer.setLinger(0);
 			dealer.setReceiveTimeOut(30_000);
+			// Bounds JeroMQ 0.6.0's occasional stalled handshake on a connecting socket.
+			dealer.setHandshakeIvl(1000);
 			dealer.connect(ADDRESS);
 			for (int i = 0; i < 5; i++) {
 				dealer.send("{\"id\":" + i + ",\"method\":\"calc.divide\",\"args\":[1,0]}");
@@ -74,6 +78,8 @@ class RpcRouterServerIntegrationTests {
 		try (ZMQ.Context context = ZMQ.context(1); ZMQ.Socket dealer = context.socket(SocketType.DEALER)) {
 			dealer.setLinger(0);
 			dealer.setReceiveTimeOut(30_000);
+			// Bounds JeroMQ 0.6.0's occasional stalled handshake on a connecting socket.
+			dealer.setHandshakeIvl(1000);
 			dealer.connect(ADDRESS);
 			dealer.send("{\"id\":1,\"method\":\"streams.forever\"}");
 			assertThat(receive(dealer).has("item")).isTrue();
@@ -87,6 +93,8 @@ class RpcRouterServerIntegrationTests {
 		try (ZMQ.Context context = ZMQ.context(1); ZMQ.Socket dealer = context.socket(SocketType.DEALER)) {
 			dealer.setLinger(0);
 			dealer.setReceiveTimeOut(30_000);
+			// Bounds JeroMQ 0.6.0's occasional stalled handshake on a connecting socket.
+			dealer.setHandshakeIvl(1000);
 			dealer.connect(ADDRESS);
 			dealer.send("{\"id\":\"s\",\"method\":\"streams.forever\"}");
 			assertThat(receive(dealer).has("item")).isTrue();
