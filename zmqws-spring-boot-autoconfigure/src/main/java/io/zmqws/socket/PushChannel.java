@@ -30,27 +30,11 @@ public final class PushChannel extends SocketLoop {
 	 * {@link ZmqSocketException}.
 	 */
 	public Mono<Void> push(List<byte[]> frames) {
-		return Mono.create(sink -> {
-			if (Frames.size(frames) > endpoint().options().maxMessageSize()) {
-				sink.error(new ZmqSocketException(ZmqSocketException.Reason.TOO_LARGE,
-						"Message exceeds the endpoint's maximum message size"));
-				return;
-			}
-			boolean queued = execute(() -> {
-				boolean noPeer = endpoint().options().immediate() && connectedPeers() == 0;
-				if (!noPeer && sendMultipart(List.of(), frames)) {
-					sink.success();
-				}
-				else {
-					sink.error(new ZmqSocketException(ZmqSocketException.Reason.BACKEND_UNAVAILABLE,
-							"No backend of endpoint '" + endpoint().name() + "' can take the message"));
-				}
-			});
-			if (!queued) {
-				sink.error(new ZmqSocketException(ZmqSocketException.Reason.OVERLOADED,
-						"Endpoint '" + endpoint().name() + "' is not accepting messages"));
-			}
-		});
+		if (Frames.size(frames) > endpoint().options().maxMessageSize()) {
+			return Mono.error(new ZmqSocketException(ZmqSocketException.Reason.TOO_LARGE,
+					"Message exceeds the endpoint's maximum message size"));
+		}
+		return send(List.of(), frames);
 	}
 
 }

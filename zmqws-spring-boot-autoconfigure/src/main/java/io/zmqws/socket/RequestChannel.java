@@ -93,22 +93,7 @@ public final class RequestChannel extends SocketLoop {
 	 * once handed to ZeroMQ.
 	 */
 	public Mono<Void> post(List<byte[]> frames) {
-		return Mono.create((sink) -> {
-			long id = this.correlation.incrementAndGet();
-			boolean queued = execute(() -> {
-				if (sendMultipart(List.of(Frames.ofLong(id), EMPTY), frames)) {
-					sink.success();
-				}
-				else {
-					sink.error(new ZmqSocketException(ZmqSocketException.Reason.BACKEND_UNAVAILABLE,
-							"No backend of endpoint '" + endpoint().name() + "' can take the message"));
-				}
-			});
-			if (!queued) {
-				sink.error(new ZmqSocketException(ZmqSocketException.Reason.OVERLOADED,
-						"Endpoint '" + endpoint().name() + "' is not accepting messages"));
-			}
-		});
+		return Mono.defer(() -> send(List.of(Frames.ofLong(this.correlation.incrementAndGet()), EMPTY), frames));
 	}
 
 	/** How many replies were dropped because no request awaited them. */

@@ -19,6 +19,7 @@ import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
+import reactor.core.publisher.Mono;
 
 /**
  * Owns one ZeroMQ socket and the one thread that may touch it.
@@ -371,6 +372,30 @@ public abstract class SocketLoop {
 				logger.error("Handling a message on endpoint '" + this.endpoint.name() + "' failed", ex);
 			}
 		}
+	}
+
+	/**
+	 * Hands a message to ZeroMQ on the loop thread; completes once queued for sending, or
+	 * fails with {@code BACKEND_UNAVAILABLE} (no connected backend with {@code immediate},
+	 * or ZeroMQ cannot take it) or {@code OVERLOADED} (the loop's queue is full).
+	 */
+	protected final Mono<Void> send(List<byte[]> prefix, List<byte[]> frames) {
+		return Mono.create((sink) -> {
+			boolean queued = execute(() -> {
+				boolean noPeer = this.endpoint.options().immediate() && this.connectedPeers == 0;
+				if (!noPeer && sendMultipart(prefix, frames)) {
+					sink.success();
+				}
+				else {
+					sink.error(new ZmqSocketException(ZmqSocketException.Reason.BACKEND_UNAVAILABLE,
+							"No backend of endpoint '" + this.endpoint.name() + "' can take the message"));
+				}
+			});
+			if (!queued) {
+				sink.error(new ZmqSocketException(ZmqSocketException.Reason.OVERLOADED,
+						"Endpoint '" + this.endpoint.name() + "' is not accepting messages"));
+			}
+		});
 	}
 
 	/**

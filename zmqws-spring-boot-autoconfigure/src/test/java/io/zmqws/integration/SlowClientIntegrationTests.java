@@ -96,18 +96,9 @@ class SlowClientIntegrationTests {
 	}
 
 	private static void warmUp(WsClient fast) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		while (System.nanoTime() < deadline) {
-			feed.publish(List.of("big.warmup".getBytes(StandardCharsets.UTF_8)));
-			try {
-				fast.await((m) -> m.path("op").asString().equals("message"), Duration.ofMillis(50));
-				return;
-			}
-			catch (AssertionError notYet) {
-				// the SUB socket is still joining
-			}
-		}
-		throw new AssertionError("Subscription never became active");
+		feed.publishUntil(List.of("big.warmup".getBytes(StandardCharsets.UTF_8)), () -> fast.received()
+			.stream()
+			.anyMatch((m) -> m.path("op").asString().equals("message")), Duration.ofSeconds(60));
 	}
 
 	private static JsonNode readUntil(RawWebSocket client, String op) {

@@ -1,10 +1,13 @@
 package io.zmqws.testsupport;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import org.zeromq.SocketType;
@@ -80,6 +83,21 @@ public final class ZmqBackend implements AutoCloseable {
 	/** Queues a message for a PUB or XPUB backend to publish. */
 	public void publish(List<byte[]> frames) {
 		this.toPublish.add(frames);
+	}
+
+	/**
+	 * Publishes {@code frames} again and again until {@code received} holds: a subscriber
+	 * may still be joining, and ZeroMQ drops what a PUB sends before it has joined.
+	 */
+	public void publishUntil(List<byte[]> frames, BooleanSupplier received, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!received.getAsBoolean()) {
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("Nothing published was received within " + timeout);
+			}
+			publish(frames);
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+		}
 	}
 
 	/** What the backend received: requests, pushed messages or subscription messages. */
