@@ -47,8 +47,9 @@ public final class GatewayClient implements AutoCloseable {
 
 	private final Disposable connection;
 
-	private GatewayClient(URI uri) {
+	private GatewayClient(URI uri, String user, String password) {
 		this.connection = HttpClient.create()
+			.headers((headers) -> headers.set("Authorization", basic(user, password)))
 			.websocket(WebsocketClientSpec.builder().protocols(PROTOCOL).build())
 			.uri(uri)
 			.handle((in, out) -> {
@@ -67,11 +68,22 @@ public final class GatewayClient implements AutoCloseable {
 			}, () -> this.finished.complete(null));
 	}
 
-	/** Connects to {@code ws://127.0.0.1:port/zmqws}. */
+	/** Connects to {@code ws://127.0.0.1:port/zmqws} as the demo user alice, who may trade. */
 	public static GatewayClient connect(int port) {
-		GatewayClient client = new GatewayClient(URI.create("ws://127.0.0.1:" + port + "/zmqws"));
+		return connectAs(port, "alice", "alice");
+	}
+
+	/** Connects as one of the demo users, with HTTP Basic on the handshake. */
+	public static GatewayClient connectAs(int port, String user, String password) {
+		GatewayClient client = new GatewayClient(URI.create("ws://127.0.0.1:" + port + "/zmqws"), user, password);
 		client.selectedProtocol();
 		return client;
+	}
+
+	/** An HTTP Basic {@code Authorization} header value. */
+	public static String basic(String user, String password) {
+		return "Basic " + java.util.Base64.getEncoder()
+			.encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 	}
 
 	/** The subprotocol the server selected, once the handshake is done. */

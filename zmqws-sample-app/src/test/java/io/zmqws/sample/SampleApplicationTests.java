@@ -184,8 +184,40 @@ class SampleApplicationTests {
 			.until(() -> client.request(sid, frames), (answer) -> !isBackendUnavailable(answer));
 	}
 
+	@Test
+	void bobWhoMayNotTradeIsRefusedAPushThatAliceMayMake() {
+		try (GatewayClient bob = GatewayClient.connectAs(this.port, "bob", "bob")) {
+			bob.send(Map.of("op", "open", "sid", 1, "endpoint", "events"));
+			JsonNode denied = bob.awaitMessage("a denial", (message) -> isOp(message, "error"));
+			assertThat(denied.path("code").asString()).isEqualTo("forbidden");
+			assertThat(denied.path("failedOp").asString()).isEqualTo("open");
+		}
+		try (GatewayClient alice = GatewayClient.connect(this.port)) {
+			alice.send(Map.of("op", "open", "sid", 1, "endpoint", "events"));
+			alice.awaitMessage("opened", (message) -> isOp(message, "opened"));
+		}
+	}
+
+	@Test
+	void pageAndGatewayNeedALogin() throws Exception {
+		HttpClient http = HttpClient.newHttpClient();
+		HttpRequest anonymous = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/"))
+			.header("Accept", "text/html")
+			.timeout(Duration.ofSeconds(10))
+			.build();
+		HttpResponse<String> response = http.send(anonymous, HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(302);
+		assertThat(response.headers().firstValue("Location")).hasValueSatisfying((location) -> assertThat(location)
+			.endsWith("/login"));
+		HttpRequest script = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/zmqws"))
+			.timeout(Duration.ofSeconds(10))
+			.build();
+		assertThat(http.send(script, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+	}
+
 	private HttpResponse<String> get(HttpClient http, String path) throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.header("Authorization", GatewayClient.basic("alice", "alice"))
 			.timeout(Duration.ofSeconds(10))
 			.build();
 		return http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -118,6 +118,9 @@ public final class JsonProtocolCodec implements ProtocolCodec {
 			if (message instanceof ServerMessage.Welcome welcome) {
 				json.writeStringProperty("protocol", welcome.protocol());
 				json.writeStringProperty("session", welcome.session());
+				if (welcome.user() != null) {
+					json.writeStringProperty("user", welcome.user());
+				}
 				ServerMessage.Limits limits = welcome.limits();
 				json.writeName("limits");
 				json.writeStartObject();

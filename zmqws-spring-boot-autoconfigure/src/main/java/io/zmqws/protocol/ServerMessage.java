@@ -12,8 +12,11 @@ public sealed interface ServerMessage {
 	/** The operation name on the wire, e.g. {@code "reply"}. */
 	String op();
 
-	/** First message on every connection. */
-	record Welcome(String protocol, String session, Limits limits) implements ServerMessage {
+	/**
+	 * First message on every connection; {@code user} is the authenticated user's name,
+	 * or {@code null} when anonymous.
+	 */
+	record Welcome(String protocol, String session, String user, Limits limits) implements ServerMessage {
 		@Override
 		public String op() {
 			return "welcome";

@@ -120,6 +120,7 @@ public final class ZmqwsSession implements BrowserConnection {
 		this.functions = new SessionFunctions(settings.maxFunctions(), settings.maxPendingRequests(),
 				this.outbound::offer);
 		this.outbound.offer(new ServerMessage.Welcome(info.protocol(), info.id(),
+				(info.principal() != null) ? info.principal().getName() : null,
 				new ServerMessage.Limits(settings.maxMessageSize(), settings.maxSockets(), settings.maxSubscriptions(),
 						settings.maxPendingRequests())));
 		connections.add(this);

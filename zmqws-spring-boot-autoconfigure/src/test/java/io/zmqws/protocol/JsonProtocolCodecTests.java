@@ -379,9 +379,11 @@ class JsonProtocolCodecTests {
 
 		@Test
 		void welcome() {
-			JsonNode json = encode(new ServerMessage.Welcome("zmqws.v1.json", "s-1",
+			JsonNode json = encode(new ServerMessage.Welcome("zmqws.v1.json", "s-1", null,
 					new ServerMessage.Limits(1_048_576, 16, 256, 1000)));
 			assertThat(fieldNames(json)).containsExactlyInAnyOrder("op", "protocol", "session", "limits");
+			assertThat(encode(new ServerMessage.Welcome("zmqws.v1.json", "s-2", "alice",
+					new ServerMessage.Limits(1, 1, 1, 1))).get("user").stringValue()).isEqualTo("alice");
 			assertThat(json.get("op").stringValue()).isEqualTo("welcome");
 			assertThat(json.get("protocol").stringValue()).isEqualTo("zmqws.v1.json");
 			assertThat(json.get("session").stringValue()).isEqualTo("s-1");

@@ -108,6 +108,7 @@ class SecurityIntegrationTests {
 	@Test
 	void authenticationReachesRpcMethods() {
 		try (WsClient alice = WsClient.connect(this.port, basic("alice", "alice-pw"))) {
+			assertThat(alice.awaitOp("welcome", null).path("user").asString()).isEqualTo("alice");
 			alice.send("{\"op\":\"call\",\"id\":1,\"method\":\"desk.whoAmI\"}");
 			assertThat(alice.awaitOp("result", 1L).path("value").asString()).isEqualTo("alice");
 		}
