@@ -94,31 +94,45 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 		Flux<WebSocketMessage> output = session.outbound()
 			.map((message) -> encode(webSocket, message))
 			.mergeWith(keepAlive(webSocket, session, lastActivity));
-		Mono<Void> input = webSocket.receive().concatMap((frame) -> receive(session, frame, lastActivity)).then();
+		// Copy each frame while it is valid: the transport releases its buffer after onNext,
+		// before concatMap (which waits for asynchronous access decisions) gets to it.
+		Mono<Void> input = webSocket.receive()
+			.map(Inbound::copyOf)
+			.concatMap((frame) -> receive(session, frame, lastActivity))
+			.then();
 		return webSocket.send(output)
 			.then(Mono.defer(() -> closeIfAsked(webSocket, session)))
 			.and(input.doFinally((signal) -> session.close()))
 			.doFinally((signal) -> session.close());
 	}
 
-	private Mono<Void> receive(ZmqwsSession session, WebSocketMessage frame, AtomicLong lastActivity) {
+	/** A received frame's type and a copy of its bytes. */
+	private record Inbound(WebSocketMessage.Type type, byte[] bytes) {
+
+		static Inbound copyOf(WebSocketMessage frame) {
+			DataBuffer payload = frame.getPayload();
+			byte[] bytes = new byte[payload.readableByteCount()];
+			payload.read(bytes);
+			return new Inbound(frame.getType(), bytes);
+		}
+
+	}
+
+	private Mono<Void> receive(ZmqwsSession session, Inbound frame, AtomicLong lastActivity) {
 		lastActivity.set(System.nanoTime());
-		if (frame.getType() == WebSocketMessage.Type.PING || frame.getType() == WebSocketMessage.Type.PONG) {
+		if (frame.type() == WebSocketMessage.Type.PING || frame.type() == WebSocketMessage.Type.PONG) {
 			return Mono.empty();
 		}
 		if (!session.withinRate()) {
 			return Mono.empty();
 		}
-		if (this.codec.textFrames() != (frame.getType() == WebSocketMessage.Type.TEXT)) {
+		if (this.codec.textFrames() != (frame.type() == WebSocketMessage.Type.TEXT)) {
 			session.reject(new ProtocolException(ErrorCode.BAD_MESSAGE, "Protocol " + this.codec.subprotocol()
 					+ " expects " + (this.codec.textFrames() ? "text" : "binary") + " frames"));
 			return Mono.empty();
 		}
-		DataBuffer payload = frame.getPayload();
-		byte[] bytes = new byte[payload.readableByteCount()];
-		payload.read(bytes);
 		try {
-			return session.handle(this.codec.decode(bytes));
+			return session.handle(this.codec.decode(frame.bytes()));
 		}
 		catch (ProtocolException ex) {
 			session.reject(ex);
