@@ -30,6 +30,15 @@ describe('connecting', () => {
 			'ws://other:1/zmqws']);
 	});
 
+	test('listeners added right after connect() hear connecting, then open', async () => {
+		const { connection, events, accept } = harness();
+		await Promise.resolve();
+		assert.deepEqual(events.map((event) => event.type), ['connecting']);
+		accept();
+		assert.deepEqual(events.map((event) => event.type), ['connecting', 'open']);
+		assert.equal(connection.state, 'open');
+	});
+
 	test('the connection is open once the welcome arrived, and keeps session and limits', async () => {
 		const { connection, accept, events } = harness();
 		assert.equal(connection.state, 'connecting');

@@ -613,6 +613,12 @@ export class Connection extends Emitter {
 		this.#authRefreshMargin = options.authRefreshMargin ?? 30000;
 		this.#token = options.token ?? null;
 		this.#open();
+		// listeners added right after connect() still hear that the first connection starts
+		queueMicrotask(() => {
+			if (this.state === 'connecting') {
+				this.emit('connecting', {});
+			}
+		});
 	}
 
 	/** Whether operations go out at once (the connection is open). */
