@@ -162,9 +162,9 @@ export declare class Connection {
 	opened(): Promise<void>;
 	request(endpoint: string, message: Frame | Frame[], options?: OperationOptions): Promise<ReceivedFrame[]>;
 	push(endpoint: string, message: Frame | Frame[], options?: { signal?: AbortSignal }): Promise<void>;
+	subscribe<T = unknown>(path: `/${string}`, handler: (data: T, path: string) => void): Subscription;
 	subscribe(endpoint: string, handler: (frames: ReceivedFrame[], info: MessageInfo) => void): Subscription;
 	subscribe(endpoint: string, topic: Frame, handler: (frames: ReceivedFrame[], info: MessageInfo) => void): Subscription;
-	subscribe<T = unknown>(path: `/${string}`, handler: (data: T, path: string) => void): Subscription;
 	rpc<T = unknown>(method: string, args?: unknown[], kwargs?: Record<string, unknown>, options?: OperationOptions): Promise<T>;
 	stream<T = unknown>(method: string, args?: unknown[], kwargs?: Record<string, unknown>, options?: OperationOptions): CallStream<T>;
 	methods(): Promise<MethodInfo[]>;

@@ -388,9 +388,11 @@ export class Subscription {
 	#unsubscribe;
 
 	/** @internal */
-	constructor(target, topic, ready, unsubscribe) {
+	constructor(target, topic, handler, ready, unsubscribe) {
 		/** The endpoint name, or the path for a path subscription. */
 		this.target = target;
+		/** The function messages or events are given to. @type {Function | null} */
+		this.handler = handler;
 		/** The topic prefix, or `undefined` for a path subscription. */
 		this.topic = topic;
 		/**
@@ -740,7 +742,7 @@ export class Connection extends Emitter {
 				this.#sendSubscribe(socket, entry);
 			}
 		}
-		const subscription = new Subscription(endpoint, topic, entry.ready.promise, (gone) => {
+		const subscription = new Subscription(endpoint, topic, handler, entry.ready.promise, (gone) => {
 			gone.handler = null;
 			entry.subscriptions.delete(gone);
 			if (entry.subscriptions.size === 0 && socket.topics.get(key) === entry) {
@@ -750,7 +752,6 @@ export class Connection extends Emitter {
 				}
 			}
 		});
-		subscription.handler = handler;
 		entry.subscriptions.add(subscription);
 		return subscription;
 	}
@@ -773,7 +774,7 @@ export class Connection extends Emitter {
 				this.#sendPathSubscribe(entry);
 			}
 		}
-		const subscription = new Subscription(path, undefined, entry.ready.promise, (gone) => {
+		const subscription = new Subscription(path, undefined, handler, entry.ready.promise, (gone) => {
 			gone.handler = null;
 			entry.subscriptions.delete(gone);
 			if (entry.subscriptions.size === 0 && this.#paths.get(path) === entry) {
@@ -783,7 +784,6 @@ export class Connection extends Emitter {
 				}
 			}
 		});
-		subscription.handler = handler;
 		entry.subscriptions.add(subscription);
 		return subscription;
 	}
