@@ -233,6 +233,7 @@ $('notify-me').addEventListener('click', async () => {
 connection.subscribe('/clock', (data) => {
 	$('clock').textContent = new Date(data.time).toLocaleTimeString();
 	$('clock').dataset.tick = String(data.tick);
+	$('clock').dataset.started = data.started;
 });
 
 // --- push ------------------------------------------------------------------------------------

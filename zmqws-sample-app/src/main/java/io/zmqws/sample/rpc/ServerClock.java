@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Publishes the server's time to the path {@value #PATH} every {@code demo.clock-interval}
- * (one second), as {@code {"time": "...", "tick": n}}, while the application runs.
+ * (one second), as {@code {"time": "...", "tick": n, "started": "..."}} where
+ * {@code started} is when this clock started, while the application runs.
  */
 @Component
 public class ServerClock implements SmartLifecycle {
@@ -36,9 +37,10 @@ public class ServerClock implements SmartLifecycle {
 	@Override
 	public synchronized void start() {
 		if (this.ticking == null) {
+			String started = Instant.now().toString();
 			this.ticking = Flux.interval(this.interval)
 				.subscribe((tick) -> this.template.publish(PATH,
-						Map.of("time", Instant.now().toString(), "tick", tick + 1)));
+						Map.of("time", Instant.now().toString(), "tick", tick + 1, "started", started)));
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -96,7 +97,7 @@ final class Chromium implements AutoCloseable {
 				+ "(async (...args) => {" + body + "})(...Array.prototype.slice.call(arguments, 0, -1))"
 				+ ".then((value) => done({ value }), (error) => done({ error: String(error && error.stack || error) }));";
 		Object outcome = this.driver.executeAsyncScript(script, args);
-		if (!(outcome instanceof java.util.Map<?, ?> result)) {
+		if (!(outcome instanceof Map<?, ?> result)) {
 			throw new AssertionError("The script returned " + outcome);
 		}
 		if (result.containsKey("error")) {

@@ -61,8 +61,8 @@ class ReconnectBrowserTests {
 		await("the connection to open", () -> "open".equals(attribute("state", "data-state")));
 		String firstSession = text("session");
 		await("prices", () -> priceUpdates() >= 2);
-		// later the new server's clock starts again from 1
-		await("several clock events", () -> clockTick() >= 5);
+		await("a clock event", () -> clockTick() > 0);
+		String firstClock = attribute("clock", "data-started");
 		// a second connection made with the API, recording what it goes through
 		this.browser.evaluate("""
 				const { connect } = await import('/zmqws/client.js');
@@ -97,8 +97,8 @@ class ReconnectBrowserTests {
 		int updatesAtReconnect = priceUpdates();
 		await("prices after the restart", () -> priceUpdates() >= updatesAtReconnect + 2);
 		assertThat(text("ticker-state")).isEqualTo("Subscribed");
-		// the /clock subscription is back: the new server counts its ticks from 1 again
-		await("clock events from the new server", () -> clockTick() >= 1 && clockTick() <= 3);
+		// the /clock subscription is back: events come from the new server's clock
+		await("clock events from the new server", () -> !firstClock.equals(attribute("clock", "data-started")));
 		// the notify function is registered on the new session
 		click("notify-me");
 		await("the server's call back", () -> "ok".equals(attribute("notify-result", "data-outcome")));

@@ -14,12 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -32,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(Chromium.Required.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class SamplePageBrowserTests {
 
 	private static final int ECHO_PORT = FreePorts.next();
@@ -203,7 +206,7 @@ class SamplePageBrowserTests {
 				&& "ok".equals(attribute("notify-result", "data-outcome"))
 				&& "error".equals(attribute("access-result", "data-outcome")) && updateCounts().size() == 3
 				&& clockTick() > 0);
-		byte[] png = ((org.openqa.selenium.TakesScreenshot) driver()).getScreenshotAs(OutputType.BYTES);
+		byte[] png = ((TakesScreenshot) driver()).getScreenshotAs(OutputType.BYTES);
 		assertThat(png).startsWith(0x89, 'P', 'N', 'G');
 		if (Files.isDirectory(SCREENSHOT.getParent()) && Files.exists(SCREENSHOT.getParent().resolve("protocol.md"))) {
 			Files.write(SCREENSHOT, png);
