@@ -227,6 +227,27 @@ class ClientApiBrowserTests {
 	}
 
 	@Test
+	void tokenRefusedByAGatewayWithoutInBandAuthIsReportedAndTheConnectionStillWorks() {
+		Object result = run("""
+				const failures = [];
+				const connection = client.connect({ token: async () => 'some-token' });
+				connection.on('authfailed', (error) => failures.push(`${error.name} ${error.code}: ${error.message}`));
+				try {
+					await connection.opened();
+					const sum = await connection.rpc('calc.add', [1, 2]);
+					const refresh = await connection.refreshToken('another').catch((error) => `${error.name} ${error.code}`);
+					return { failures, sum, user: connection.user ?? 'anonymous', refresh };
+				}
+				finally {
+					connection.close();
+				}
+				""");
+		assertThat(result).isEqualTo(Map.of("failures",
+				List.of("UnauthenticatedError unauthenticated: This server accepts no in-band tokens"), "sum", 3L, "user",
+				"anonymous", "refresh", "UnauthenticatedError unauthenticated"));
+	}
+
+	@Test
 	void zmqWebBridgeStyleApiWorksOnNamedEndpointsAndRpc() {
 		Object result = run("""
 				const { zmq } = client;
