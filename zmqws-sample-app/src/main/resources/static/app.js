@@ -1,188 +1,270 @@
-// A minimal client of the zmqws protocol (zmqws.v1.json) using the browser's WebSocket.
-// Every message is a JSON object with an "op"; virtual sockets are numbered ("sid") by the
-// client, and requests and pushes carry an "id" that the answer repeats.
-(function () {
-	'use strict';
+// The sample page: every card uses the zmqws client served by the gateway.
+import { connect, VERSION } from '/zmqws/client.js';
 
-	const PROTOCOL = 'zmqws.v1.json';
-	const SID = { echo: 1, ticker: 2, events: 3, pushed: 4 };
-	const MAX_LOG_ENTRIES = 12;
+const $ = (id) => document.getElementById(id);
+const MAX_LOG_ENTRIES = 8;
 
-	const $ = (id) => document.getElementById(id);
-	const echoButton = $('echo-form').querySelector('button');
-	const pushButton = $('push-form').querySelector('button');
+// Same origin, /zmqws; reconnects on its own and restores everything below.
+const connection = connect({ reconnect: { initialDelay: 250, maxDelay: 4000 } });
 
-	let socket = null;
-	let nextId = 1;
-	let reconnectDelay = 1000;
-	let subscribed = false;
-	const prices = new Map();
+// For the browser console: try zmqwsSample.connection.rpc('calc.add', [1, 2]).
+window.zmqwsSample = { connection };
 
-	function connect() {
-		setStatus('connecting', 'Connecting…');
-		const scheme = (location.protocol === 'https:') ? 'wss://' : 'ws://';
-		socket = new WebSocket(scheme + location.host + '/zmqws', PROTOCOL);
-		socket.onmessage = (event) => handle(JSON.parse(event.data));
-		socket.onclose = (event) => {
-			setReady(false);
-			subscribed = false;
-			showTickerState('Not subscribed');
-			const seconds = Math.round(reconnectDelay / 1000);
-			setStatus('closed', 'Disconnected (' + event.code + (event.reason ? ' ' + event.reason : '')
-				+ '), retrying in ' + seconds + ' s');
-			setTimeout(connect, reconnectDelay);
-			reconnectDelay = Math.min(reconnectDelay * 2, 30000);
-		};
+$('client-version').textContent = VERSION;
+
+// --- connection state and who is signed in ----------------------------------------------
+
+let reconnects = 0;
+
+function showState(state, details = {}) {
+	const pill = $('state');
+	pill.dataset.state = state;
+	pill.textContent = state === 'reconnecting' && details.delay !== undefined
+		? `reconnecting (attempt ${details.attempt})`
+		: state;
+}
+
+function showUser() {
+	const user = connection.user;
+	$('user').dataset.user = user ?? '';
+	$('user').textContent = user ?? 'anonymous';
+}
+
+connection.on('state', (state, previous, details) => showState(state, details));
+connection.on('reconnecting', (details) => showState('reconnecting', details));
+connection.on('open', () => {
+	$('session').textContent = connection.session;
+	if (connection.connectCount > 1) {
+		reconnects = connection.connectCount - 1;
+		$('reconnects').textContent = String(reconnects);
 	}
+	showUser();
+});
+connection.on('authenticated', showUser);
+connection.on('error', (error) => showError($('last-error'), error));
+showState(connection.state);
 
-	function send(message) {
-		socket.send(JSON.stringify(message));
+// --- showing results and errors ------------------------------------------------------------
+
+function showResult(element, text) {
+	element.dataset.outcome = 'ok';
+	element.replaceChildren(document.createTextNode(text));
+}
+
+/** Shows a failure with its error code first, so a denial reads e.g. "forbidden". */
+function showError(element, error) {
+	const code = document.createElement('code');
+	code.className = 'error-code';
+	code.textContent = error.code ?? error.name ?? 'error';
+	element.dataset.outcome = 'error';
+	element.dataset.code = code.textContent;
+	element.replaceChildren(code, document.createTextNode(' ' + error.message));
+}
+
+function frameText(frame) {
+	return typeof frame === 'string' ? frame : `<${frame.length} bytes>`;
+}
+
+function addLogEntry(list, text) {
+	const item = document.createElement('li');
+	item.textContent = text;
+	list.prepend(item);
+	while (list.children.length > MAX_LOG_ENTRIES) {
+		list.lastElementChild.remove();
 	}
+}
 
-	function handle(message) {
-		switch (message.op) {
-			case 'welcome':
-				reconnectDelay = 1000;
-				setStatus('open', 'Connected, session ' + message.session);
-				for (const [endpoint, sid] of Object.entries(SID)) {
-					send({ op: 'open', sid: sid, endpoint: (endpoint === 'pushed') ? 'ticker' : endpoint });
-				}
-				break;
-			case 'opened':
-				if (message.sid === SID.pushed) {
-					send({ op: 'subscribe', sid: SID.pushed, topic: 'pushed.' });
-				}
-				if (message.sid === SID.events) {
-					setReady(true);
-				}
-				break;
-			case 'reply':
-				showEcho(message.frames.map(frameText).join(' | '), false);
-				break;
-			case 'subscribed':
-			case 'unsubscribed':
-				if (message.sid === SID.ticker) {
-					subscribed = (message.op === 'subscribed');
-					setReady(true);
-					showTickerState(subscribed ? 'Subscribed' : 'Not subscribed');
-					document.querySelectorAll('#prices tr').forEach((row) => row.classList.toggle('stale', !subscribed));
-				}
-				break;
-			case 'message':
-				if (message.sid === SID.ticker) {
-					showPrice(frameText(message.frames[0]), frameText(message.frames[1]));
-				}
-				else if (message.sid === SID.pushed) {
-					log('← back on ' + message.frames.map(frameText).join(' | '));
-				}
-				break;
-			case 'pushed':
-				log('✓ push #' + message.id + ' handed to ZeroMQ');
-				break;
-			case 'error':
-				showError(message);
-				break;
+// --- request / reply ---------------------------------------------------------------------
+
+$('echo-form').addEventListener('submit', async (event) => {
+	event.preventDefault();
+	const result = $('echo-result');
+	result.dataset.outcome = 'pending';
+	try {
+		const frames = await connection.request('echo', $('echo-text').value, { timeout: 3000 });
+		showResult(result, frames.map(frameText).join(' | '));
+	}
+	catch (error) {
+		showError(result, error);
+	}
+});
+
+// --- live ticker -----------------------------------------------------------------------------
+
+const prices = new Map();
+let tickerSubscription = null;
+
+function onPrice([topic, price]) {
+	const symbol = frameText(topic).slice('ticker.'.length);
+	let row = prices.get(symbol);
+	if (!row) {
+		const tr = document.createElement('tr');
+		tr.dataset.symbol = symbol;
+		tr.innerHTML = '<td></td><td class="number price"></td><td class="number count">0</td>';
+		tr.cells[0].textContent = symbol;
+		row = { tr, value: null, count: 0 };
+		prices.set(symbol, row);
+		$('prices').append(...[...prices.keys()].sort().map((key) => prices.get(key).tr));
+	}
+	const value = Number(frameText(price));
+	row.tr.cells[1].textContent = frameText(price);
+	row.tr.cells[1].className = 'number price ' + (row.value === null || value === row.value ? '' : value > row.value ? 'up' : 'down');
+	row.value = value;
+	row.count++;
+	row.tr.cells[2].textContent = String(row.count);
+	row.tr.classList.remove('stale');
+}
+
+function subscribeTicker() {
+	const state = $('ticker-state');
+	state.textContent = 'Subscribing…';
+	tickerSubscription = connection.subscribe('ticker', 'ticker.', onPrice);
+	tickerSubscription.ready.then(
+		() => {
+			if (tickerSubscription?.active) {
+				state.textContent = 'Subscribed';
+			}
+		},
+		(error) => showError(state, error));
+	$('ticker-toggle').textContent = 'Unsubscribe';
+}
+
+$('ticker-toggle').addEventListener('click', () => {
+	if (tickerSubscription) {
+		tickerSubscription.unsubscribe();
+		tickerSubscription = null;
+		$('ticker-state').textContent = 'Not subscribed';
+		$('ticker-toggle').textContent = 'Subscribe';
+		for (const row of prices.values()) {
+			row.tr.classList.add('stale');
 		}
 	}
+	else {
+		subscribeTicker();
+	}
+});
 
-	function showError(error) {
-		const text = error.code + ': ' + error.message;
-		if (error.sid === SID.echo) {
-			showEcho(text, true);
+subscribeTicker();
+
+// --- RPC calculator, plain and streaming -------------------------------------------------------
+
+$('calc-form').addEventListener('submit', async (event) => {
+	event.preventDefault();
+	const operation = event.submitter?.value ?? 'add';
+	const a = Number($('calc-a').value);
+	const b = Number($('calc-b').value);
+	const result = $('calc-result');
+	result.dataset.outcome = 'pending';
+	try {
+		const value = await connection.rpc(`calc.${operation}`, [a, b], {}, { timeout: 3000 });
+		showResult(result, `${a} ${operation === 'add' ? '+' : '÷'} ${b} = ${value}`);
+	}
+	catch (error) {
+		showError(result, error);
+	}
+});
+
+let countdown = null;
+
+$('countdown-form').addEventListener('submit', async (event) => {
+	event.preventDefault();
+	countdown?.stream.cancel();
+	const run = { stream: connection.stream('calc.countdown', [Number($('countdown-from').value)]), cancelled: false };
+	countdown = run;
+	const state = $('countdown-state');
+	const items = $('countdown-items');
+	items.replaceChildren();
+	state.dataset.outcome = 'running';
+	state.textContent = 'running';
+	$('countdown-cancel').disabled = false;
+	try {
+		for await (const value of run.stream) {
+			const item = document.createElement('li');
+			item.textContent = String(value);
+			items.append(item);
 		}
-		else if (error.sid === SID.events) {
-			log('✗ push #' + error.id + ' failed, ' + text);
-		}
-		else if (error.sid === SID.ticker) {
-			showTickerState(text);
-			setReady(true);
-		}
-		else {
-			setStatus('closed', text);
-		}
-	}
-
-	// A frame is a string, or {"base64": "..."} when its bytes are not UTF-8.
-	function frameText(frame) {
-		return (typeof frame === 'string') ? frame : '[' + atob(frame.base64).length + ' bytes]';
-	}
-
-	function setStatus(state, text) {
-		const status = $('status');
-		status.className = 'status ' + state;
-		status.textContent = text;
-	}
-
-	function setReady(ready) {
-		echoButton.disabled = !ready;
-		pushButton.disabled = !ready;
-		$('subscribe').disabled = !ready || subscribed;
-		$('unsubscribe').disabled = !ready || !subscribed;
-	}
-
-	function showEcho(text, failed) {
-		const result = $('echo-result');
-		result.textContent = text;
-		result.classList.toggle('error', failed);
-	}
-
-	function showTickerState(text) {
-		$('ticker-state').textContent = text;
-	}
-
-	function showPrice(topic, priceText) {
-		let entry = prices.get(topic);
-		if (!entry) {
-			const row = document.createElement('tr');
-			row.innerHTML = '<td></td><td class="price"></td><td></td>';
-			row.cells[0].textContent = topic;
-			$('prices').appendChild(row);
-			entry = { row: row, price: NaN, updates: 0 };
-			prices.set(topic, entry);
-		}
-		const price = Number(priceText);
-		const cell = entry.row.cells[1];
-		cell.textContent = priceText;
-		cell.classList.toggle('up', price > entry.price);
-		cell.classList.toggle('down', price < entry.price);
-		entry.price = price;
-		entry.updates++;
-		entry.row.cells[2].textContent = entry.updates;
-	}
-
-	function log(text) {
-		const list = $('push-log');
-		const item = document.createElement('li');
-		item.textContent = text;
-		list.insertBefore(item, list.firstChild);
-		while (list.children.length > MAX_LOG_ENTRIES) {
-			list.removeChild(list.lastChild);
+		if (countdown === run) {
+			state.dataset.outcome = run.cancelled ? 'cancelled' : 'done';
+			state.textContent = run.cancelled ? `cancelled after ${items.children.length}` : 'done';
 		}
 	}
+	catch (error) {
+		if (countdown === run) {
+			showError(state, error);
+		}
+	}
+	finally {
+		if (countdown === run) {
+			$('countdown-cancel').disabled = true;
+		}
+	}
+});
 
-	$('echo-form').addEventListener('submit', (event) => {
-		event.preventDefault();
-		showEcho('…', false);
-		send({ op: 'request', sid: SID.echo, id: nextId++, frames: [$('echo-text').value], timeout: 3000 });
-	});
+$('countdown-cancel').addEventListener('click', () => {
+	if (countdown) {
+		countdown.cancelled = true;
+		countdown.stream.cancel();
+	}
+});
 
-	$('subscribe').addEventListener('click', () => {
-		$('subscribe').disabled = true;
-		send({ op: 'subscribe', sid: SID.ticker, topic: 'ticker.' });
-	});
+// --- server -> browser -----------------------------------------------------------------------
 
-	$('unsubscribe').addEventListener('click', () => {
-		$('unsubscribe').disabled = true;
-		send({ op: 'unsubscribe', sid: SID.ticker, topic: 'ticker.' });
-	});
+let notificationCount = 0;
 
-	$('push-form').addEventListener('submit', (event) => {
-		event.preventDefault();
-		const id = nextId++;
-		const text = $('push-text').value;
-		log('→ push #' + id + ' ' + text);
-		send({ op: 'push', sid: SID.events, id: id, frames: [text] });
-	});
+connection.register('notify', (text, sentAt) => {
+	notificationCount++;
+	const time = sentAt ? new Date(sentAt).toLocaleTimeString() : '';
+	addLogEntry($('notifications'), `${time} ${text}`.trim());
+	return `shown as notification #${notificationCount}`;
+});
 
-	connect();
-})();
+$('notify-me').addEventListener('click', async () => {
+	const result = $('notify-result');
+	result.dataset.outcome = 'pending';
+	try {
+		const answer = await connection.rpc('notifications.notifyMe', ['Hello from the server'], {}, { timeout: 8000 });
+		showResult(result, `The browser answered the server: ${answer}`);
+	}
+	catch (error) {
+		showError(result, error);
+	}
+});
+
+connection.subscribe('/clock', (data) => {
+	$('clock').textContent = new Date(data.time).toLocaleTimeString();
+	$('clock').dataset.tick = String(data.tick);
+	$('clock').dataset.started = data.started;
+});
+
+// --- push ------------------------------------------------------------------------------------
+
+connection.subscribe('ticker', 'pushed.', (frames) => {
+	addLogEntry($('push-log'), frames.slice(1).map(frameText).join(' | '));
+});
+
+$('push-form').addEventListener('submit', async (event) => {
+	event.preventDefault();
+	const result = $('push-result');
+	result.dataset.outcome = 'pending';
+	try {
+		await connection.push('events', $('push-text').value);
+		showResult(result, 'Pushed; it comes back below once republished.');
+	}
+	catch (error) {
+		showError(result, error);
+	}
+});
+
+// --- a denied action -------------------------------------------------------------------------
+
+$('place-order').addEventListener('click', async () => {
+	const result = $('access-result');
+	result.dataset.outcome = 'pending';
+	try {
+		const order = await connection.rpc('trading.placeOrder', ['EURUSD', 1000], {}, { timeout: 3000 });
+		showResult(result, `Order placed: ${JSON.stringify(order)}`);
+	}
+	catch (error) {
+		showError(result, error);
+	}
+});

@@ -170,10 +170,14 @@ class SampleApplicationTests {
 		assertThat(page.statusCode()).isEqualTo(200);
 		assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(
 				(type) -> assertThat(type).startsWith("text/html"));
-		assertThat(page.body()).contains("<title>zmqws sample</title>", "src=\"app.js\"", "href=\"app.css\"");
+		assertThat(page.body()).contains("<title>zmqws sample</title>", "<script type=\"module\" src=\"app.js\">",
+				"href=\"app.css\"");
 		HttpResponse<String> script = get(http, "/app.js");
 		assertThat(script.statusCode()).isEqualTo(200);
-		assertThat(script.body()).contains("'zmqws.v1.json'", "new WebSocket(");
+		assertThat(script.body()).contains("from '/zmqws/client.js'");
+		HttpResponse<String> client = get(http, "/zmqws/client.js");
+		assertThat(client.statusCode()).isEqualTo(200);
+		assertThat(client.body()).contains("export const PROTOCOL = 'zmqws.v1.json'");
 		assertThat(get(http, "/app.css").statusCode()).isEqualTo(200);
 	}
 

@@ -11,6 +11,7 @@ import io.zmqws.security.ZmqwsLogoutHandler;
 import io.zmqws.session.SessionServices;
 import io.zmqws.server.KeepAlive;
 import io.zmqws.server.OriginPolicy;
+import io.zmqws.server.ZmqwsClientScriptHandler;
 import io.zmqws.server.ZmqwsWebSocketHandler;
 import io.zmqws.server.ZmqwsWebSocketWebHandler;
 import io.zmqws.session.SessionSettings;
@@ -29,6 +30,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.security.web.server.authentication.logout.ServerLogoutHandler;
+import org.springframework.util.StringUtils;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -80,6 +82,17 @@ public final class ZmqwsWebSocketAutoConfiguration {
 		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(
 				Map.of(properties.getWebsocket().getPath(), new ZmqwsWebSocketWebHandler(zmqwsWebSocketService, handler,
 						new OriginPolicy(properties.getWebsocket().getAllowedOrigins()))));
+		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+		return mapping;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "zmqwsClientScriptHandlerMapping")
+	HandlerMapping zmqwsClientScriptHandlerMapping(ZmqwsProperties properties) {
+		String base = StringUtils.trimTrailingCharacter(properties.getWebsocket().getPath(), '/') + "/";
+		ZmqwsClientScriptHandler scripts = new ZmqwsClientScriptHandler();
+		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of(base + ZmqwsClientScriptHandler.SCRIPT,
+				scripts, base + ZmqwsClientScriptHandler.TYPES, scripts));
 		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
 		return mapping;
 	}
