@@ -77,6 +77,8 @@ public final class GatewayClient implements AutoCloseable {
 	public static GatewayClient connectAs(int port, String user, String password) {
 		GatewayClient client = new GatewayClient(URI.create("ws://127.0.0.1:" + port + "/zmqws"), user, password);
 		client.selectedProtocol();
+		// the protocol: send nothing before welcome
+		client.awaitMessage("welcome", (message) -> isOp(message, "welcome"));
 		return client;
 	}
 

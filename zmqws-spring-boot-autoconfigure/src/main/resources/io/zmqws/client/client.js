@@ -1347,6 +1347,8 @@ export class Connection extends Emitter {
 			case 'welcome':
 				this.session = message.session ?? null;
 				this.limits = message.limits ?? null;
+				// the user the handshake authenticated (session cookie, Basic, bearer token)
+				this.user = typeof message.user === 'string' ? message.user : null;
 				this.emit('welcome', message);
 				this.#handshake(generation).catch(report);
 				break;

@@ -51,6 +51,8 @@ public final class RawWebSocket implements Closeable {
 
 	private final Map<String, String> handshakeHeaders = new HashMap<>();
 
+	private String welcome;
+
 	private RawWebSocket(Socket socket) throws IOException {
 		this.socket = socket;
 		this.in = new DataInputStream(socket.getInputStream());
@@ -82,11 +84,18 @@ public final class RawWebSocket implements Closeable {
 				client.handshakeHeaders.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
 						header.substring(colon + 1).trim());
 			}
+			// The protocol: send nothing before welcome.
+			client.welcome = client.readFrame().text();
 			return client;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** The server's first message, read by {@link #connect}. */
+	public String welcome() {
+		return this.welcome;
 	}
 
 	/** The handshake response's headers, names in lower case. */

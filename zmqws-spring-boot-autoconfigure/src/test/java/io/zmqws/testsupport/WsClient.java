@@ -71,6 +71,28 @@ public final class WsClient implements AutoCloseable {
 			.doOnError(this.connected::completeExceptionally)
 			.subscribe(null, this.connected::completeExceptionally);
 		this.connected.orTimeout(30, TimeUnit.SECONDS).join();
+		// The protocol: send nothing before welcome (a frame racing the end of the
+		// handshake may be lost by the server's transport). A refused connection is
+		// closed instead.
+		awaitWelcomeOrClose();
+	}
+
+	private synchronized void awaitWelcomeOrClose() {
+		long deadline = System.nanoTime() + DEFAULT_WAIT.toNanos();
+		while (!this.closeStatus.isDone()
+				&& this.received.stream().noneMatch((m) -> m.path("op").asString().equals("welcome"))) {
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				throw new AssertionError("Neither welcome nor close within " + DEFAULT_WAIT);
+			}
+			try {
+				TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(ex);
+			}
+		}
 	}
 
 	/** Connects to {@code ws://localhost:port/zmqws} offering the v1 JSON subprotocol. */

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
 import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
+import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -81,6 +83,33 @@ final class Chromium implements AutoCloseable {
 
 	WebDriver driver() {
 		return this.driver;
+	}
+
+	/** Signs in on the sample's login form as a demo user (alice may trade, bob may not). */
+	void login(String base, String user) {
+		this.driver.get(base + "/login");
+		this.driver.findElement(By.id("username")).sendKeys(user);
+		this.driver.findElement(By.id("password")).sendKeys(user);
+		this.driver.findElement(By.cssSelector("button[type=submit]")).click();
+		await("the login to complete", (browser) -> !browser.getCurrentUrl().contains("/login"));
+	}
+
+	/** Signs in and opens {@code path}. */
+	void open(String base, String user, String path) {
+		login(base, user);
+		this.driver.get(base + path);
+	}
+
+	/**
+	 * Signs in again in a second tab, as a person would after the server restarted and
+	 * forgot the session; the first tab's page then reconnects with the new cookie.
+	 */
+	void loginInNewTab(String base, String user) {
+		String page = this.driver.getWindowHandle();
+		this.driver.switchTo().newWindow(WindowType.TAB);
+		login(base, user);
+		this.driver.close();
+		this.driver.switchTo().window(page);
 	}
 
 	/** Waits up to {@link #WAIT} for {@code condition} to give a value other than null or false. */

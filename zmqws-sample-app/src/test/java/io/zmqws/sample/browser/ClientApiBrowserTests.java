@@ -79,7 +79,7 @@ class ClientApiBrowserTests {
 		if (browser == null) {
 			browser = Chromium.start();
 		}
-		browser.driver().get("http://127.0.0.1:" + this.port + "/");
+		browser.open("http://127.0.0.1:" + this.port, "alice", "/");
 	}
 
 	@AfterAll
@@ -213,6 +213,7 @@ class ClientApiBrowserTests {
 		Object result = run("""
 				const connection = client.connect();
 				const describe = (error) => `${error.name} ${error.code} ${error instanceof client.ZmqwsError} ${error instanceof Error}`;
+				// with Spring Security, an endpoint no rule allows is forbidden, whether it exists or not
 				const endpoint = await connection.request('nowhere', 'x').catch(describe);
 				const method = await connection.rpc('nope.missing').catch(describe);
 				const argument = await connection.rpc('calc.add', ['two', 3]).catch(describe);
@@ -221,7 +222,7 @@ class ClientApiBrowserTests {
 				const closed = await connection.rpc('calc.add', [1, 2]).catch(describe);
 				return [endpoint, method, argument, own, closed, connection.state];
 				""");
-		assertThat(result).isEqualTo(List.of("ZmqwsError unknown_endpoint true true", "ZmqwsError unknown_method true true",
+		assertThat(result).isEqualTo(List.of("ForbiddenError forbidden true true", "ZmqwsError unknown_method true true",
 				"ZmqwsError invalid_argument true true", "ZmqwsError division_by_zero true true",
 				"DisconnectedError disconnected true true", "closed"));
 	}

@@ -57,7 +57,7 @@ class ReconnectBrowserTests {
 		int port = FreePorts.next();
 		this.application = start(port);
 		this.browser = Chromium.start();
-		driver().get("http://127.0.0.1:" + port + "/");
+		this.browser.open("http://127.0.0.1:" + port, "alice", "/");
 		await("the connection to open", () -> "open".equals(attribute("state", "data-state")));
 		String firstSession = text("session");
 		await("prices", () -> priceUpdates() >= 2);
@@ -90,6 +90,8 @@ class ReconnectBrowserTests {
 		assertThat(record("inFlight")).isEqualTo("disconnected DisconnectedError");
 
 		this.application = start(port);
+		// the new server knows no session: sign in again, as a person would
+		this.browser.loginInNewTab("http://127.0.0.1:" + port, "alice");
 		await("the page to reconnect", () -> "open".equals(attribute("state", "data-state")));
 		assertThat(text("reconnects")).isEqualTo("1");
 		assertThat(text("session")).matches("[0-9a-f-]{36}").isNotEqualTo(firstSession);

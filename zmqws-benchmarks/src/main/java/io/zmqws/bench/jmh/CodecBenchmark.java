@@ -1,0 +1,79 @@
+package io.zmqws.bench.jmh;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.zmqws.protocol.ClientMessage;
+import io.zmqws.protocol.JsonProtocolCodec;
+import io.zmqws.protocol.ServerMessage;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import tools.jackson.databind.node.StringNode;
+
+/**
+ * The protocol codec on the hot path, with the 100-byte payloads of the load scenarios:
+ * decoding a {@code request} and a {@code call}, encoding a {@code reply}, a published
+ * {@code message} and a {@code result}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class CodecBenchmark {
+
+	private final JsonProtocolCodec codec = new JsonProtocolCodec();
+
+	private byte[] request;
+
+	private byte[] call;
+
+	private ServerMessage.Reply reply;
+
+	private ServerMessage.Message message;
+
+	private ServerMessage.Result result;
+
+	@Setup
+	public void setUp() {
+		String payload = "x".repeat(100);
+		this.request = ("{\"op\":\"request\",\"sid\":1,\"id\":123456,\"frames\":[\"" + payload + "\"]}")
+			.getBytes(StandardCharsets.UTF_8);
+		this.call = ("{\"op\":\"call\",\"id\":123456,\"method\":\"bench.echo\",\"args\":[\"" + payload + "\"]}")
+			.getBytes(StandardCharsets.UTF_8);
+		byte[] frame = payload.getBytes(StandardCharsets.UTF_8);
+		this.reply = new ServerMessage.Reply(1, 123456, List.of(frame));
+		this.message = new ServerMessage.Message(1, List.of("bench".getBytes(StandardCharsets.UTF_8), frame), 0);
+		this.result = new ServerMessage.Result(123456, StringNode.valueOf(payload));
+	}
+
+	@Benchmark
+	public ClientMessage decodeRequest() {
+		return this.codec.decode(this.request);
+	}
+
+	@Benchmark
+	public ClientMessage decodeCall() {
+		return this.codec.decode(this.call);
+	}
+
+	@Benchmark
+	public byte[] encodeReply() {
+		return this.codec.encode(this.reply);
+	}
+
+	@Benchmark
+	public byte[] encodeMessage() {
+		return this.codec.encode(this.message);
+	}
+
+	@Benchmark
+	public byte[] encodeResult() {
+		return this.codec.encode(this.result);
+	}
+
+}

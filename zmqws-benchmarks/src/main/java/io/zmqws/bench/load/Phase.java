@@ -1,0 +1,8 @@
+package io.zmqws.bench.load;
+
+/** Where a run is: results are recorded only while {@link #MEASURE}. */
+public enum Phase {
+
+	WARMUP, MEASURE, DRAIN
+
+}
