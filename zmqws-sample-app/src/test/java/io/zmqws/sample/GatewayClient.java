@@ -43,17 +43,20 @@ public final class GatewayClient implements AutoCloseable {
 
 	private final CompletableFuture<Void> finished = new CompletableFuture<>();
 
+	private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+
 	private final AtomicLong ids = new AtomicLong();
 
 	private final Disposable connection;
 
-	private GatewayClient(URI uri, String user, String password) {
+	private GatewayClient(URI uri, Map<String, String> handshakeHeaders) {
 		this.connection = HttpClient.create()
-			.headers((headers) -> headers.set("Authorization", basic(user, password)))
+			.headers((headers) -> handshakeHeaders.forEach(headers::set))
 			.websocket(WebsocketClientSpec.builder().protocols(PROTOCOL).build())
 			.uri(uri)
 			.handle((in, out) -> {
 				this.selectedProtocol.complete(String.valueOf(in.selectedSubprotocol()));
+				in.receiveCloseStatus().subscribe((status) -> this.closeCode.complete(status.code()));
 				Mono<Void> receiving = in.aggregateFrames()
 					.receive()
 					.asString()
@@ -75,7 +78,12 @@ public final class GatewayClient implements AutoCloseable {
 
 	/** Connects as one of the demo users, with HTTP Basic on the handshake. */
 	public static GatewayClient connectAs(int port, String user, String password) {
-		GatewayClient client = new GatewayClient(URI.create("ws://127.0.0.1:" + port + "/zmqws"), user, password);
+		return connectWith(port, Map.of("Authorization", basic(user, password)));
+	}
+
+	/** Connects with the given handshake headers, e.g. the {@code Cookie} of a login. */
+	public static GatewayClient connectWith(int port, Map<String, String> headers) {
+		GatewayClient client = new GatewayClient(URI.create("ws://127.0.0.1:" + port + "/zmqws"), headers);
 		client.selectedProtocol();
 		// the protocol: send nothing before welcome
 		client.awaitMessage("welcome", (message) -> isOp(message, "welcome"));
@@ -104,6 +112,11 @@ public final class GatewayClient implements AutoCloseable {
 	/** A new request or push id. */
 	public long nextId() {
 		return this.ids.incrementAndGet();
+	}
+
+	/** Waits for the server to close the connection and returns the close code. */
+	public int awaitCloseCode() {
+		return this.closeCode.orTimeout(30, TimeUnit.SECONDS).join();
 	}
 
 	/** Every message received so far, in order. */

@@ -40,6 +40,8 @@ public final class RpcDispatcher {
 
 	private static final String ACCESS_DENIED = "org.springframework.security.access.AccessDeniedException";
 
+	private static final String AUTHENTICATION_FAILED = "org.springframework.security.core.AuthenticationException";
+
 	private final RpcMethodRegistry registry;
 
 	private final RpcArgumentBinder binder;
@@ -189,9 +191,15 @@ public final class RpcDispatcher {
 		}
 	}
 
+	/**
+	 * Invokes a method returning {@code Mono} or {@code Flux}; the caller is in the
+	 * {@code SecurityContextHolder} during the call too, so imperative method security
+	 * ({@code @EnableMethodSecurity}) sees it as reactive method security sees the Reactor
+	 * context.
+	 */
 	private Object invokeUnchecked(RpcMethod method, JsonNode args, JsonNode kwargs, RpcCallContext context) {
 		try {
-			return invokeMethod(method, args, kwargs, context);
+			return CallerContext.callAs(context.principal(), () -> invokeMethod(method, args, kwargs, context));
 		}
 		catch (RuntimeException ex) {
 			throw ex;
@@ -222,9 +230,10 @@ public final class RpcDispatcher {
 		return new ZmqRpcException("internal", "Internal error");
 	}
 
+	/** Method security refused the call, or found no caller to decide for. */
 	private static boolean isAccessDenied(Throwable ex) {
 		for (Class<?> type = ex.getClass(); type != null; type = type.getSuperclass()) {
-			if (type.getName().equals(ACCESS_DENIED)) {
+			if (type.getName().equals(ACCESS_DENIED) || type.getName().equals(AUTHENTICATION_FAILED)) {
 				return true;
 			}
 		}

@@ -11,8 +11,9 @@ import org.springframework.web.server.WebSession;
 
 /**
  * Closes the zmqws connections opened under the browser session that logs out, with
- * 1008. Add it to the application's logout configuration:
- * {@code .logout((logout) -> logout.logoutHandler(zmqwsLogoutHandler))}.
+ * 1008. Add it as the first logout handler, before Spring Security's own (which change
+ * the session): {@code .logout((logout) -> logout.logoutHandler((handlers) ->
+ * handlers.add(0, zmqwsLogoutHandler)))}.
  */
 public final class ZmqwsLogoutHandler implements ServerLogoutHandler {
 

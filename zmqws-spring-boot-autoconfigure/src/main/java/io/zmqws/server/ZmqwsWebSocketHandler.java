@@ -2,8 +2,10 @@ package io.zmqws.server;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.zmqws.protocol.CloseCodes;
@@ -26,6 +28,7 @@ import org.springframework.web.reactive.socket.HandshakeInfo;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.server.WebSession;
 
 /**
  * Serves the zmqws protocol on WebSocket connections: each connection is one
@@ -41,6 +44,8 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 	private final ProtocolCodec codec;
 
 	private final KeepAlive keepAlive;
+
+	private final Map<String, WebSession> webSessions = new ConcurrentHashMap<>();
 
 	/** The handshake attribute holding the browser's web session id, when it has one. */
 	public static final String WEB_SESSION_ID = "zmqws.webSessionId";
@@ -103,7 +108,10 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 		return webSocket.send(output)
 			.then(Mono.defer(() -> closeIfAsked(webSocket, session)))
 			.and(input.doFinally((signal) -> session.close()))
-			.doFinally((signal) -> session.close());
+			.doFinally((signal) -> {
+				session.close();
+				forgetWebSession(session.webSessionId());
+			});
 	}
 
 	/** A received frame's type and a copy of its bytes. */
@@ -158,6 +166,11 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 					sink.complete();
 					return;
 				}
+				if (webSessionEnded(session)) {
+					session.closeWith(new CloseReason(CloseCodes.POLICY_VIOLATION, "Session ended"));
+					sink.complete();
+					return;
+				}
 				sink.next(webSocket.pingMessage((factory) -> factory.wrap(PING_PAYLOAD)));
 			});
 	}
@@ -172,6 +185,33 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 	private Mono<Void> closeIfAsked(WebSocketSession webSocket, ZmqwsSession session) {
 		CloseReason reason = session.closeReason();
 		return (reason != null) ? webSocket.close(new CloseStatus(reason.code(), reason.reason())) : Mono.empty();
+	}
+
+	/**
+	 * Keeps the browser session a handshake came with, so that its connections close when
+	 * it ends (expires or is invalidated).
+	 */
+	void rememberWebSession(WebSession session) {
+		this.webSessions.put(session.getId(), session);
+	}
+
+	private void forgetWebSession(String id) {
+		if (id != null && this.services.connections()
+			.all()
+			.stream()
+			.noneMatch((connection) -> connection instanceof ZmqwsSession other && id.equals(other.webSessionId()))) {
+			this.webSessions.remove(id);
+		}
+	}
+
+	private boolean webSessionEnded(ZmqwsSession session) {
+		String id = session.webSessionId();
+		WebSession webSession = (id != null) ? this.webSessions.get(id) : null;
+		if (webSession != null && webSession.isExpired()) {
+			this.webSessions.remove(id, webSession);
+			return true;
+		}
+		return false;
 	}
 
 	/** Closes, with 1008, the connections opened under a web session (on logout). */

@@ -64,10 +64,13 @@ public class ZmqwsWebSocketWebHandler implements WebHandler {
 	}
 
 	/** Makes an existing web session's id a handshake attribute, for closing on logout. */
-	private static Mono<Void> rememberWebSession(ServerWebExchange exchange) {
+	private Mono<Void> rememberWebSession(ServerWebExchange exchange) {
 		return exchange.getSession().doOnNext((session) -> {
 			if (session.isStarted()) {
 				session.getAttributes().put(ZmqwsWebSocketHandler.WEB_SESSION_ID, session.getId());
+				if (this.handler instanceof ZmqwsWebSocketHandler gateway) {
+					gateway.rememberWebSession(session);
+				}
 			}
 		}).then();
 	}

@@ -132,6 +132,11 @@ public class SecuredGatewayApplication {
 			return principal.getName();
 		}
 
+		@PreAuthorize("hasRole('TRADER')")
+		public reactor.core.publisher.Mono<String> book() {
+			return reactor.core.publisher.Mono.just("the order book");
+		}
+
 		@PreAuthorize("#symbol != 'BTC' or hasRole('TRADER')")
 		public String quote(String symbol) {
 			quotes.incrementAndGet();

@@ -216,6 +216,17 @@ class SecurityIntegrationTests {
 		assertThat(SecuredGatewayApplication.Desk.quotes.get()).isEqualTo(before + 2);
 	}
 
+	@Test
+	void preAuthorizeOnAMethodReturningMonoWorksWithImperativeMethodSecurity() {
+		try (WsClient bob = WsClient.connect(this.port, basic("bob", "bob-pw"));
+				WsClient alice = WsClient.connect(this.port, basic("alice", "alice-pw"))) {
+			bob.send("{\"op\":\"call\",\"id\":1,\"method\":\"desk.book\"}");
+			alice.send("{\"op\":\"call\",\"id\":2,\"method\":\"desk.book\"}");
+			assertThat(bob.awaitOp("error", 1L).path("code").asString()).isEqualTo("forbidden");
+			assertThat(alice.awaitOp("result", 2L).path("value").asString()).isEqualTo("the order book");
+		}
+	}
+
 	private static Map<String, String> basic(String user, String password) {
 		return Map.of("Authorization", "Basic "
 				+ Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
