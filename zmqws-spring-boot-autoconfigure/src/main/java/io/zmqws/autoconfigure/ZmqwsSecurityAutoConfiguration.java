@@ -33,7 +33,8 @@ import org.springframework.security.oauth2.server.resource.authentication.Reacti
  * {@code zmqws.security.paths} and {@code zmqws.security.methods}; anything no rule
  * covers is denied, and denials are published as {@code AuthorizationDeniedEvent}s.
  */
-@AutoConfiguration(before = ZmqwsAutoConfiguration.class)
+@AutoConfiguration(before = ZmqwsAutoConfiguration.class,
+		afterName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration")
 @ConditionalOnClass(ReactiveAuthorizationManager.class)
 @EnableConfigurationProperties(ZmqwsProperties.class)
 public final class ZmqwsSecurityAutoConfiguration {
