@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Predicate;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
@@ -352,23 +353,20 @@ public final class JsonProtocolCodec implements ProtocolCodec {
 		}
 
 		JsonNode optionalArray(String name) {
-			JsonNode node = this.root.get(name);
-			if (node == null || node.isNull()) {
-				return null;
-			}
-			if (!node.isArray()) {
-				throw error(ErrorCode.INVALID_FIELD, "Field '" + name + "' must be an array");
-			}
-			return node;
+			return optional(name, JsonNode::isArray, "an array");
 		}
 
 		JsonNode optionalObject(String name) {
+			return optional(name, JsonNode::isObject, "an object");
+		}
+
+		private JsonNode optional(String name, Predicate<JsonNode> kind, String description) {
 			JsonNode node = this.root.get(name);
 			if (node == null || node.isNull()) {
 				return null;
 			}
-			if (!node.isObject()) {
-				throw error(ErrorCode.INVALID_FIELD, "Field '" + name + "' must be an object");
+			if (!kind.test(node)) {
+				throw error(ErrorCode.INVALID_FIELD, "Field '" + name + "' must be " + description);
 			}
 			return node;
 		}

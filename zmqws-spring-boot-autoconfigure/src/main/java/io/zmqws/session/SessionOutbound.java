@@ -110,16 +110,6 @@ final class SessionOutbound {
 		return false;
 	}
 
-	/**
-	 * Whether the queue is at most half full: producers that can wait (streaming calls)
-	 * offer more only then.
-	 */
-	boolean hasRoom() {
-		synchronized (this.lock) {
-			return this.queue.size() <= this.capacity / 2;
-		}
-	}
-
 	/** Runs {@code action} once the queue is at most half full (at once if it is). */
 	void whenRoom(Runnable action) {
 		synchronized (this.lock) {

@@ -65,18 +65,13 @@ final class VirtualSocket implements SubscriptionHub.Subscriber {
 
 	@Override
 	public void onMessage(List<byte[]> frames) {
-		// Checked and queued under the lock close() takes, so no message can follow the
-		// client's "closed" (and reach a new socket reusing the sid).
-		synchronized (this) {
-			if (this.active) {
-				this.outbound.offer(new ServerMessage.Message(this.sid, frames, 0));
-			}
-		}
+		deliver(new ServerMessage.Message(this.sid, frames, 0));
 	}
 
 	/**
-	 * Queues a message about this socket unless it is closed, so that nothing for it
-	 * follows the client's {@code closed}.
+	 * Queues a message about this socket unless it is closed: checked and queued under the
+	 * lock {@link #close()} takes, so nothing for it follows the client's {@code closed}
+	 * (and reaches a new socket reusing the sid).
 	 */
 	void deliver(ServerMessage message) {
 		synchronized (this) {
