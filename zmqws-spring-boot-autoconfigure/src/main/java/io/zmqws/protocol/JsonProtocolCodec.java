@@ -3,6 +3,7 @@ package io.zmqws.protocol;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Predicate;
@@ -44,6 +45,34 @@ public final class JsonProtocolCodec implements ProtocolCodec {
 	@Override
 	public boolean textFrames() {
 		return true;
+	}
+
+	/** A JSON batch holds one message per line (newline-delimited JSON); blank lines are skipped. */
+	@Override
+	public List<byte[]> split(byte[] batch) {
+		List<byte[]> messages = new ArrayList<>();
+		int start = 0;
+		for (int i = 0; i <= batch.length; i++) {
+			if (i == batch.length || batch[i] == '\n') {
+				int end = i;
+				while (end > start && isJsonWhitespace(batch[end - 1])) {
+					end--;
+				}
+				int from = start;
+				while (from < end && isJsonWhitespace(batch[from])) {
+					from++;
+				}
+				if (from < end) {
+					messages.add(Arrays.copyOfRange(batch, from, end));
+				}
+				start = i + 1;
+			}
+		}
+		return messages;
+	}
+
+	private static boolean isJsonWhitespace(byte b) {
+		return b == ' ' || b == '\t' || b == '\r' || b == '\n';
 	}
 
 	@Override

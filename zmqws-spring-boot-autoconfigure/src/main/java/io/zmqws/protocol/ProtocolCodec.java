@@ -1,5 +1,7 @@
 package io.zmqws.protocol;
 
+import java.util.List;
+
 /**
  * Turns wire bytes into {@link ClientMessage}s and {@link ServerMessage}s into wire bytes.
  */
@@ -19,5 +21,12 @@ public interface ProtocolCodec {
 
 	/** Encodes one server message. */
 	byte[] encode(ServerMessage message);
+
+	/**
+	 * Splits a batch of client messages (the body of an HTTP {@code POST} on the fallback
+	 * transport) into one byte array per message, in order, without decoding them.
+	 * @throws ProtocolException with {@link ErrorCode#BAD_MESSAGE} when the batch cannot be split
+	 */
+	List<byte[]> split(byte[] batch);
 
 }

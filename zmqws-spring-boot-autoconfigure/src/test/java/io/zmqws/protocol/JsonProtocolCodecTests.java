@@ -34,6 +34,21 @@ class JsonProtocolCodecTests {
 	private final JsonProtocolCodec codec = new JsonProtocolCodec();
 
 	@Test
+	void batchSplitsIntoOneMessagePerLineSkippingBlankLines() {
+		byte[] batch = "{\"op\":\"ping\"}\r\n\n  \n{\"op\":\"close\",\"sid\":1}\n".getBytes(StandardCharsets.UTF_8);
+		List<byte[]> messages = this.codec.split(batch);
+		assertThat(messages).extracting((bytes) -> new String(bytes, StandardCharsets.UTF_8))
+			.containsExactly("{\"op\":\"ping\"}", "{\"op\":\"close\",\"sid\":1}");
+		assertThat(this.codec.decode(messages.get(1))).isEqualTo(new ClientMessage.Close(1));
+	}
+
+	@Test
+	void emptyBatchHoldsNoMessages() {
+		assertThat(this.codec.split(new byte[0])).isEmpty();
+		assertThat(this.codec.split("\n \n".getBytes(StandardCharsets.UTF_8))).isEmpty();
+	}
+
+	@Test
 	void subprotocolIsV1JsonInTextFrames() {
 		assertThat(this.codec.subprotocol()).isEqualTo("zmqws.v1.json");
 		assertThat(this.codec.textFrames()).isTrue();
