@@ -6,6 +6,7 @@ import io.zmqws.pubsub.EventGuard;
 import io.zmqws.pubsub.ZmqwsTemplate;
 import io.zmqws.security.AccessPolicy;
 import io.zmqws.protocol.ProtocolCodec;
+import io.zmqws.protocol.ProtocolCodecs;
 import io.zmqws.session.SessionSettings;
 import io.zmqws.socket.ZmqEndpoints;
 import org.zeromq.ZMQ;
@@ -20,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
 
 /**
  * Auto-configuration of the zmqws core: the named ZeroMQ endpoints, the protocol codec,
@@ -64,8 +66,15 @@ public final class ZmqwsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ProtocolCodec zmqwsProtocolCodec() {
+	@Order(0)
+	JsonProtocolCodec zmqwsJsonProtocolCodec() {
 		return new JsonProtocolCodec();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ProtocolCodecs zmqwsProtocolCodecs(ObjectProvider<ProtocolCodec> codecs) {
+		return new ProtocolCodecs(codecs.orderedStream().toList());
 	}
 
 	@Bean

@@ -26,6 +26,8 @@ public class ZmqwsProperties {
 
 	private final WebSocket websocket = new WebSocket();
 
+	private final Sse sse = new Sse();
+
 	private final Session session = new Session();
 
 	private final Zmq zmq = new Zmq();
@@ -44,6 +46,10 @@ public class ZmqwsProperties {
 
 	public WebSocket getWebsocket() {
 		return this.websocket;
+	}
+
+	public Sse getSse() {
+		return this.sse;
 	}
 
 	public Session getSession() {
@@ -476,6 +482,68 @@ public class ZmqwsProperties {
 
 		public void setMaxFrameSize(DataSize maxFrameSize) {
 			this.maxFrameSize = maxFrameSize;
+		}
+
+	}
+
+	/**
+	 * The HTTP fallback for networks that block WebSockets: an event stream at
+	 * {websocket.path}/sse for server messages and POST requests for client messages.
+	 */
+	public static class Sse {
+
+		/**
+		 * Whether the HTTP fallback is served.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long a session waits for its client to reconnect after the event stream
+		 * breaks before it ends.
+		 */
+		private Duration resumeTimeout = Duration.ofSeconds(15);
+
+		/**
+		 * How many sent events each session keeps so that a reconnecting client gets what
+		 * it missed.
+		 */
+		private int replaySize = 256;
+
+		/**
+		 * Largest POST body (a batch of client messages); larger ones get 413.
+		 */
+		private DataSize maxBatchSize = DataSize.ofMegabytes(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getResumeTimeout() {
+			return this.resumeTimeout;
+		}
+
+		public void setResumeTimeout(Duration resumeTimeout) {
+			this.resumeTimeout = resumeTimeout;
+		}
+
+		public int getReplaySize() {
+			return this.replaySize;
+		}
+
+		public void setReplaySize(int replaySize) {
+			this.replaySize = replaySize;
+		}
+
+		public DataSize getMaxBatchSize() {
+			return this.maxBatchSize;
+		}
+
+		public void setMaxBatchSize(DataSize maxBatchSize) {
+			this.maxBatchSize = maxBatchSize;
 		}
 
 	}

@@ -7,24 +7,29 @@ import io.zmqws.security.AccessExpressionAuthorizationManager;
 import io.zmqws.security.AccessPolicy;
 import io.zmqws.security.TokenAuthenticator;
 import io.zmqws.security.ZmqwsAuthorizationRules;
+import io.zmqws.security.ZmqwsCsrfProtectionMatcher;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.authorization.SpringAuthorizationEventPublisher;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
+import org.springframework.security.web.server.csrf.CsrfWebFilter;
 
 /**
  * Auto-configuration of deny-by-default authorization when Spring Security is present:
@@ -81,6 +86,26 @@ public final class ZmqwsSecurityAutoConfiguration {
 			adapters.ifAvailable(manager::setJwtAuthenticationConverter);
 			return (token) -> manager.authenticate(new BearerTokenAuthenticationToken(token))
 				.map((authentication) -> (Principal) authentication);
+		}
+
+	}
+
+	/**
+	 * Exempts the gateway's own requests from CSRF tokens (see
+	 * {@link ZmqwsCsrfProtectionMatcher}); applied by Spring Security to every
+	 * {@code ServerHttpSecurity} it creates.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ ServerHttpSecurity.class, CsrfWebFilter.class })
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	static class CsrfConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "zmqwsCsrfCustomizer")
+		Customizer<ServerHttpSecurity.CsrfSpec> zmqwsCsrfCustomizer(ZmqwsProperties properties) {
+			ZmqwsCsrfProtectionMatcher matcher = ZmqwsCsrfProtectionMatcher
+				.withDefaults(properties.getWebsocket().getPath());
+			return (csrf) -> csrf.requireCsrfProtectionMatcher(matcher);
 		}
 
 	}

@@ -2,7 +2,7 @@ package io.zmqws.autoconfigure;
 
 import java.util.Map;
 
-import io.zmqws.protocol.ProtocolCodec;
+import io.zmqws.protocol.ProtocolCodecs;
 import io.zmqws.pubsub.ConnectionRegistry;
 import io.zmqws.rpc.RpcDispatcher;
 import io.zmqws.security.AccessPolicy;
@@ -11,7 +11,10 @@ import io.zmqws.security.ZmqwsLogoutHandler;
 import io.zmqws.session.SessionServices;
 import io.zmqws.server.KeepAlive;
 import io.zmqws.server.OriginPolicy;
+import io.zmqws.server.SseSettings;
+import io.zmqws.server.WebSessions;
 import io.zmqws.server.ZmqwsClientScriptHandler;
+import io.zmqws.server.ZmqwsSseHandler;
 import io.zmqws.server.ZmqwsWebSocketHandler;
 import io.zmqws.server.ZmqwsWebSocketWebHandler;
 import io.zmqws.session.SessionSettings;
@@ -24,7 +27,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,14 +56,26 @@ public final class ZmqwsWebSocketAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ZmqwsWebSocketHandler zmqwsWebSocketHandler(ZmqwsProperties properties, ZmqEndpoints endpoints,
-			ObjectProvider<RpcDispatcher> rpc, ConnectionRegistry connections, AccessPolicy accessPolicy,
-			ObjectProvider<TokenAuthenticator> tokenAuthenticator, ProtocolCodec codec, SessionSettings settings) {
-		ZmqwsProperties.WebSocket websocket = properties.getWebsocket();
-		SessionServices services = new SessionServices(endpoints, rpc.getIfAvailable(), connections, accessPolicy,
+	SessionServices zmqwsSessionServices(ZmqEndpoints endpoints, ObjectProvider<RpcDispatcher> rpc,
+			ConnectionRegistry connections, AccessPolicy accessPolicy,
+			ObjectProvider<TokenAuthenticator> tokenAuthenticator, SessionSettings settings) {
+		return new SessionServices(endpoints, rpc.getIfAvailable(), connections, accessPolicy,
 				tokenAuthenticator.getIfAvailable(), settings);
-		return new ZmqwsWebSocketHandler(services, codec,
-				new KeepAlive(websocket.getPingInterval(), websocket.getIdleTimeout()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WebSessions zmqwsWebSessions(ConnectionRegistry connections) {
+		return new WebSessions(connections);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ZmqwsWebSocketHandler zmqwsWebSocketHandler(ZmqwsProperties properties, SessionServices services,
+			ProtocolCodecs codecs, WebSessions webSessions) {
+		ZmqwsProperties.WebSocket websocket = properties.getWebsocket();
+		return new ZmqwsWebSocketHandler(services, codecs,
+				new KeepAlive(websocket.getPingInterval(), websocket.getIdleTimeout()), webSessions);
 	}
 
 	@Bean
@@ -71,17 +88,16 @@ public final class ZmqwsWebSocketAutoConfiguration {
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return builder;
 		}));
-		service.setSessionAttributePredicate(ZmqwsWebSocketHandler.WEB_SESSION_ID::equals);
 		return service;
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "zmqwsHandlerMapping")
 	HandlerMapping zmqwsHandlerMapping(ZmqwsProperties properties, ZmqwsWebSocketHandler handler,
-			WebSocketService zmqwsWebSocketService) {
+			WebSocketService zmqwsWebSocketService, WebSessions webSessions) {
 		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(
 				Map.of(properties.getWebsocket().getPath(), new ZmqwsWebSocketWebHandler(zmqwsWebSocketService, handler,
-						new OriginPolicy(properties.getWebsocket().getAllowedOrigins()))));
+						new OriginPolicy(properties.getWebsocket().getAllowedOrigins()), webSessions)));
 		mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
 		return mapping;
 	}
@@ -104,10 +120,56 @@ public final class ZmqwsWebSocketAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ZmqwsLogoutHandler zmqwsLogoutHandler(ZmqwsWebSocketHandler handler) {
-			return new ZmqwsLogoutHandler(handler::closeWebSession);
+		ZmqwsLogoutHandler zmqwsLogoutHandler(WebSessions webSessions) {
+			return new ZmqwsLogoutHandler(webSessions::close);
 		}
 
+	}
+
+	/** The HTTP fallback: an event stream and POST requests under {@code {path}/sse}. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "zmqws.sse.enabled", matchIfMissing = true)
+	static class SseConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ZmqwsSseHandler zmqwsSseHandler(ZmqwsProperties properties, SessionServices services, ProtocolCodecs codecs,
+				WebSessions webSessions) {
+			ZmqwsProperties.Sse sse = properties.getSse();
+			positive("zmqws.sse.replay-size", sse.getReplaySize());
+			positive("zmqws.sse.max-batch-size", sse.getMaxBatchSize().toBytes());
+			if (sse.getResumeTimeout().isNegative()) {
+				throw new InvalidConfigurationPropertyValueException("zmqws.sse.resume-timeout",
+						sse.getResumeTimeout(), "Must not be negative");
+			}
+			SseSettings settings = new SseSettings(sse.getResumeTimeout(), sse.getReplaySize(),
+					(int) Math.min(Integer.MAX_VALUE, sse.getMaxBatchSize().toBytes()),
+					properties.getWebsocket().getPingInterval());
+			return new ZmqwsSseHandler(services, codecs, settings,
+					new OriginPolicy(properties.getWebsocket().getAllowedOrigins()), webSessions);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "zmqwsSseHandlerMapping")
+		HandlerMapping zmqwsSseHandlerMapping(ZmqwsProperties properties, ZmqwsSseHandler handler) {
+			String base = ssePath(properties);
+			SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(
+					Map.of(base, handler, base + "/{" + ZmqwsSseHandler.SESSION_VARIABLE + "}", handler));
+			mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+			return mapping;
+		}
+
+		private static void positive(String property, long value) {
+			if (value <= 0) {
+				throw new InvalidConfigurationPropertyValueException(property, value, "Must be greater than zero");
+			}
+		}
+
+	}
+
+	/** Where the HTTP fallback is served: {@code {zmqws.websocket.path}/sse}. */
+	static String ssePath(ZmqwsProperties properties) {
+		return StringUtils.trimTrailingCharacter(properties.getWebsocket().getPath(), '/') + "/sse";
 	}
 
 }

@@ -151,6 +151,8 @@ public final class JsonProtocolCodec implements ProtocolCodec {
 				if (welcome.user() != null) {
 					json.writeStringProperty("user", welcome.user());
 				}
+				json.writeStringProperty("transport", welcome.transport());
+				json.writeStringProperty("http", welcome.http());
 				ServerMessage.Limits limits = welcome.limits();
 				json.writeName("limits");
 				json.writeStartObject();

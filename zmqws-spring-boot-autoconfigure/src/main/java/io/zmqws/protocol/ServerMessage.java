@@ -14,9 +14,11 @@ public sealed interface ServerMessage {
 
 	/**
 	 * First message on every connection; {@code user} is the authenticated user's name,
-	 * or {@code null} when anonymous.
+	 * or {@code null} when anonymous; {@code transport} is {@code websocket} or
+	 * {@code sse}, {@code http} the HTTP version it runs on ({@code 1.1} or {@code 2}).
 	 */
-	record Welcome(String protocol, String session, String user, Limits limits) implements ServerMessage {
+	record Welcome(String protocol, String session, String user, String transport, String http,
+			Limits limits) implements ServerMessage {
 		@Override
 		public String op() {
 			return "welcome";

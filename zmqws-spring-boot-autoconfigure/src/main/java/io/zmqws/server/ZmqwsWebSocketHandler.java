@@ -2,15 +2,14 @@ package io.zmqws.server;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.zmqws.protocol.CloseCodes;
 import io.zmqws.protocol.ErrorCode;
 import io.zmqws.protocol.ProtocolCodec;
+import io.zmqws.protocol.ProtocolCodecs;
 import io.zmqws.protocol.ProtocolException;
 import io.zmqws.protocol.ServerMessage;
 import io.zmqws.pubsub.BrowserConnection;
@@ -28,11 +27,11 @@ import org.springframework.web.reactive.socket.HandshakeInfo;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
-import org.springframework.web.server.WebSession;
 
 /**
  * Serves the zmqws protocol on WebSocket connections: each connection is one
- * {@link ZmqwsSession}, fed by {@code receive()} and drained by {@code send()}.
+ * {@link ZmqwsSession}, fed by {@code receive()} and drained by {@code send()}, in the
+ * encoding its subprotocol selects.
  * <p>
  * On shutdown, open connections are closed with {@value CloseCodes#GOING_AWAY} before the
  * web server and the ZeroMQ endpoints stop.
@@ -41,14 +40,11 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 
 	private final SessionServices services;
 
-	private final ProtocolCodec codec;
+	private final ProtocolCodecs codecs;
 
 	private final KeepAlive keepAlive;
 
-	private final Map<String, WebSession> webSessions = new ConcurrentHashMap<>();
-
-	/** The handshake attribute holding the browser's web session id, when it has one. */
-	public static final String WEB_SESSION_ID = "zmqws.webSessionId";
+	private final WebSessions webSessions;
 
 	private static final byte[] PING_PAYLOAD = "zmqws".getBytes(StandardCharsets.US_ASCII);
 
@@ -56,18 +52,21 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 
 	/**
 	 * @param services what every session shares
-	 * @param codec the wire encoding
+	 * @param codecs the wire encodings, by subprotocol
 	 * @param keepAlive how often to ping clients and when to give up on silent ones
+	 * @param webSessions the browser sessions connections are opened under
 	 */
-	public ZmqwsWebSocketHandler(SessionServices services, ProtocolCodec codec, KeepAlive keepAlive) {
+	public ZmqwsWebSocketHandler(SessionServices services, ProtocolCodecs codecs, KeepAlive keepAlive,
+			WebSessions webSessions) {
 		this.services = services;
-		this.codec = codec;
+		this.codecs = codecs;
 		this.keepAlive = keepAlive;
+		this.webSessions = webSessions;
 	}
 
 	@Override
 	public List<String> getSubProtocols() {
-		return List.of(this.codec.subprotocol());
+		return this.codecs.subprotocols();
 	}
 
 	/** The number of open connections. */
@@ -77,19 +76,46 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 
 	@Override
 	public Mono<Void> handle(WebSocketSession webSocket) {
+		return handle(webSocket, HttpVersions.HTTP_1_1, null);
+	}
+
+	/**
+	 * A handler for one handshake, which knows what the upgrade request cannot pass on.
+	 * @param http the HTTP version of the handshake
+	 * @param webSessionId the browser's web session id, or {@code null}
+	 */
+	WebSocketHandler forHandshake(String http, String webSessionId) {
+		return new WebSocketHandler() {
+
+			@Override
+			public List<String> getSubProtocols() {
+				return ZmqwsWebSocketHandler.this.getSubProtocols();
+			}
+
+			@Override
+			public Mono<Void> handle(WebSocketSession session) {
+				return ZmqwsWebSocketHandler.this.handle(session, http, webSessionId);
+			}
+
+		};
+	}
+
+	private Mono<Void> handle(WebSocketSession webSocket, String http, String webSessionId) {
 		if (!this.running) {
 			return webSocket.close(new CloseStatus(CloseCodes.GOING_AWAY, "Server is not accepting connections"));
 		}
 		HandshakeInfo handshake = webSocket.getHandshakeInfo();
+		ProtocolCodec found = this.codecs.find(handshake.getSubProtocol());
+		ProtocolCodec codec = (found != null) ? found : this.codecs.defaultCodec();
 		return handshake.getPrincipal()
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
-			.flatMap((principal) -> serve(webSocket,
-					new SessionInfo(UUID.randomUUID().toString(), this.codec.subprotocol(), principal.orElse(null),
-							handshake.getRemoteAddress(), (String) handshake.getAttributes().get(WEB_SESSION_ID))));
+			.flatMap((principal) -> serve(webSocket, codec,
+					new SessionInfo(UUID.randomUUID().toString(), codec.subprotocol(), principal.orElse(null),
+							handshake.getRemoteAddress(), webSessionId, "websocket", http)));
 	}
 
-	private Mono<Void> serve(WebSocketSession webSocket, SessionInfo info) {
+	private Mono<Void> serve(WebSocketSession webSocket, ProtocolCodec codec, SessionInfo info) {
 		if (info.principal() != null && this.services.connections().ofUser(info.principal().getName()).size()
 				>= this.services.settings().maxConnectionsPerUser()) {
 			return webSocket.close(new CloseStatus(CloseCodes.POLICY_VIOLATION, "Too many connections"));
@@ -97,20 +123,20 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 		ZmqwsSession session = new ZmqwsSession(info, this.services);
 		AtomicLong lastActivity = new AtomicLong(System.nanoTime());
 		Flux<WebSocketMessage> output = session.outbound()
-			.map((message) -> encode(webSocket, message))
+			.map((message) -> encode(webSocket, codec, message))
 			.mergeWith(keepAlive(webSocket, session, lastActivity));
 		// Copy each frame while it is valid: the transport releases its buffer after onNext,
 		// before concatMap (which waits for asynchronous access decisions) gets to it.
 		Mono<Void> input = webSocket.receive()
 			.map(Inbound::copyOf)
-			.concatMap((frame) -> receive(session, frame, lastActivity))
+			.concatMap((frame) -> receive(session, codec, frame, lastActivity))
 			.then();
 		return webSocket.send(output)
 			.then(Mono.defer(() -> closeIfAsked(webSocket, session)))
 			.and(input.doFinally((signal) -> session.close()))
 			.doFinally((signal) -> {
 				session.close();
-				forgetWebSession(session.webSessionId());
+				this.webSessions.forget(session.webSessionId());
 			});
 	}
 
@@ -126,7 +152,7 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 
 	}
 
-	private Mono<Void> receive(ZmqwsSession session, Inbound frame, AtomicLong lastActivity) {
+	private Mono<Void> receive(ZmqwsSession session, ProtocolCodec codec, Inbound frame, AtomicLong lastActivity) {
 		lastActivity.set(System.nanoTime());
 		if (frame.type() == WebSocketMessage.Type.PING || frame.type() == WebSocketMessage.Type.PONG) {
 			return Mono.empty();
@@ -134,13 +160,13 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 		if (!session.withinRate()) {
 			return Mono.empty();
 		}
-		if (this.codec.textFrames() != (frame.type() == WebSocketMessage.Type.TEXT)) {
-			session.reject(new ProtocolException(ErrorCode.BAD_MESSAGE, "Protocol " + this.codec.subprotocol()
-					+ " expects " + (this.codec.textFrames() ? "text" : "binary") + " frames"));
+		if (codec.textFrames() != (frame.type() == WebSocketMessage.Type.TEXT)) {
+			session.reject(new ProtocolException(ErrorCode.BAD_MESSAGE, "Protocol " + codec.subprotocol()
+					+ " expects " + (codec.textFrames() ? "text" : "binary") + " frames"));
 			return Mono.empty();
 		}
 		try {
-			return session.handle(this.codec.decode(frame.bytes()));
+			return session.handle(codec.decode(frame.bytes()));
 		}
 		catch (ProtocolException ex) {
 			session.reject(ex);
@@ -166,7 +192,7 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 					sink.complete();
 					return;
 				}
-				if (webSessionEnded(session)) {
+				if (this.webSessions.ended(session)) {
 					session.closeWith(new CloseReason(CloseCodes.POLICY_VIOLATION, "Session ended"));
 					sink.complete();
 					return;
@@ -175,52 +201,15 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 			});
 	}
 
-	private WebSocketMessage encode(WebSocketSession webSocket, ServerMessage message) {
-		DataBuffer buffer = webSocket.bufferFactory().wrap(this.codec.encode(message));
-		WebSocketMessage.Type type = this.codec.textFrames() ? WebSocketMessage.Type.TEXT
-				: WebSocketMessage.Type.BINARY;
+	private static WebSocketMessage encode(WebSocketSession webSocket, ProtocolCodec codec, ServerMessage message) {
+		DataBuffer buffer = webSocket.bufferFactory().wrap(codec.encode(message));
+		WebSocketMessage.Type type = codec.textFrames() ? WebSocketMessage.Type.TEXT : WebSocketMessage.Type.BINARY;
 		return new WebSocketMessage(type, buffer);
 	}
 
 	private Mono<Void> closeIfAsked(WebSocketSession webSocket, ZmqwsSession session) {
 		CloseReason reason = session.closeReason();
 		return (reason != null) ? webSocket.close(new CloseStatus(reason.code(), reason.reason())) : Mono.empty();
-	}
-
-	/**
-	 * Keeps the browser session a handshake came with, so that its connections close when
-	 * it ends (expires or is invalidated).
-	 */
-	void rememberWebSession(WebSession session) {
-		this.webSessions.put(session.getId(), session);
-	}
-
-	private void forgetWebSession(String id) {
-		if (id != null && this.services.connections()
-			.all()
-			.stream()
-			.noneMatch((connection) -> connection instanceof ZmqwsSession other && id.equals(other.webSessionId()))) {
-			this.webSessions.remove(id);
-		}
-	}
-
-	private boolean webSessionEnded(ZmqwsSession session) {
-		String id = session.webSessionId();
-		WebSession webSession = (id != null) ? this.webSessions.get(id) : null;
-		if (webSession != null && webSession.isExpired()) {
-			this.webSessions.remove(id, webSession);
-			return true;
-		}
-		return false;
-	}
-
-	/** Closes, with 1008, the connections opened under a web session (on logout). */
-	public void closeWebSession(String webSessionId) {
-		for (BrowserConnection connection : this.services.connections().all()) {
-			if (connection instanceof ZmqwsSession session && webSessionId.equals(session.webSessionId())) {
-				session.closeWith(new CloseReason(CloseCodes.POLICY_VIOLATION, "Logged out"));
-			}
-		}
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.zmqws.server;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 import reactor.core.publisher.Mono;
 
@@ -9,7 +10,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.util.StringUtils;
-import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
@@ -30,15 +30,18 @@ public class ZmqwsWebSocketWebHandler implements WebHandler {
 
 	private final WebSocketService webSocketService;
 
-	private final WebSocketHandler handler;
+	private final ZmqwsWebSocketHandler handler;
 
 	private final OriginPolicy originPolicy;
 
-	public ZmqwsWebSocketWebHandler(WebSocketService webSocketService, WebSocketHandler handler,
-			OriginPolicy originPolicy) {
+	private final WebSessions webSessions;
+
+	public ZmqwsWebSocketWebHandler(WebSocketService webSocketService, ZmqwsWebSocketHandler handler,
+			OriginPolicy originPolicy, WebSessions webSessions) {
 		this.webSocketService = webSocketService;
 		this.handler = handler;
 		this.originPolicy = originPolicy;
+		this.webSessions = webSessions;
 	}
 
 	@Override
@@ -55,24 +58,21 @@ public class ZmqwsWebSocketWebHandler implements WebHandler {
 				ServerWebExchange chosen = exchange.mutate()
 					.request((request) -> request.headers((headers) -> headers.set(PROTOCOL_HEADER, selected)))
 					.build();
-				return rememberWebSession(chosen).then(this.webSocketService.handleRequest(chosen, this.handler));
+				return upgrade(chosen);
 			}
 			return refuse(exchange, HttpStatus.BAD_REQUEST,
 					"Unsupported WebSocket subprotocol; supported: " + String.join(", ", this.handler.getSubProtocols()));
 		}
-		return rememberWebSession(exchange).then(this.webSocketService.handleRequest(exchange, this.handler));
+		return upgrade(exchange);
 	}
 
-	/** Makes an existing web session's id a handshake attribute, for closing on logout. */
-	private Mono<Void> rememberWebSession(ServerWebExchange exchange) {
-		return exchange.getSession().doOnNext((session) -> {
-			if (session.isStarted()) {
-				session.getAttributes().put(ZmqwsWebSocketHandler.WEB_SESSION_ID, session.getId());
-				if (this.handler instanceof ZmqwsWebSocketHandler gateway) {
-					gateway.rememberWebSession(session);
-				}
-			}
-		}).then();
+	private Mono<Void> upgrade(ServerWebExchange exchange) {
+		String http = HttpVersions.of(exchange.getRequest());
+		return this.webSessions.remember(exchange)
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((webSessionId) -> this.webSocketService.handleRequest(exchange,
+					this.handler.forHandshake(http, webSessionId.orElse(null))));
 	}
 
 	private static Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String reason) {

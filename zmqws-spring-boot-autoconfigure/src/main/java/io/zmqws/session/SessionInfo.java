@@ -12,7 +12,9 @@ import java.security.Principal;
  * @param remoteAddress the client's address, or {@code null}
  * @param webSessionId the id of the browser's web session (e.g. after form login), or
  * {@code null}
+ * @param transport {@code websocket} or {@code sse}
+ * @param http the HTTP version the transport runs on: {@code 1.1} or {@code 2}
  */
 public record SessionInfo(String id, String protocol, Principal principal, InetSocketAddress remoteAddress,
-		String webSessionId) {
+		String webSessionId, String transport, String http) {
 }

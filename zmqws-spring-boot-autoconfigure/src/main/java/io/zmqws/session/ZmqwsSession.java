@@ -115,12 +115,12 @@ public final class ZmqwsSession implements BrowserConnection {
 		this.settings = settings;
 		this.outbound = new SessionOutbound(settings.outboundCapacity(), settings.overflowPolicy(), this::closeWith);
 		this.calls = new SessionCalls(rpc,
-				() -> new RpcCallContext("websocket", info.id(), this.principal, info.remoteAddress()),
+				() -> new RpcCallContext(info.transport(), info.id(), this.principal, info.remoteAddress()),
 				this.pendingRequests, settings.maxPendingRequests(), this.outbound, this::send);
 		this.functions = new SessionFunctions(settings.maxFunctions(), settings.maxPendingRequests(),
 				this.outbound::offer);
 		this.outbound.offer(new ServerMessage.Welcome(info.protocol(), info.id(),
-				(info.principal() != null) ? info.principal().getName() : null,
+				(info.principal() != null) ? info.principal().getName() : null, info.transport(), info.http(),
 				new ServerMessage.Limits(settings.maxMessageSize(), settings.maxSockets(), settings.maxSubscriptions(),
 						settings.maxPendingRequests())));
 		connections.add(this);
@@ -195,6 +195,11 @@ public final class ZmqwsSession implements BrowserConnection {
 	/** Why the gateway ended the session, or {@code null} if it did not. */
 	public CloseReason closeReason() {
 		return this.closeReason;
+	}
+
+	/** The largest client message accepted, in bytes. */
+	public long maxMessageSize() {
+		return this.settings.maxMessageSize();
 	}
 
 	/** Published messages dropped because the client read too slowly. */

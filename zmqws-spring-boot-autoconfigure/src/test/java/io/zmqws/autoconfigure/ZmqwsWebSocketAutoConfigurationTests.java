@@ -1,10 +1,14 @@
 package io.zmqws.autoconfigure;
 
+import io.zmqws.protocol.JsonProtocolCodec;
 import io.zmqws.protocol.ProtocolCodec;
+import io.zmqws.protocol.ProtocolCodecs;
 import io.zmqws.pubsub.ConnectionRegistry;
 import io.zmqws.server.ZmqwsWebSocketHandler;
 import io.zmqws.security.AccessPolicy;
 import io.zmqws.server.KeepAlive;
+import io.zmqws.server.WebSessions;
+import io.zmqws.server.ZmqwsSseHandler;
 import io.zmqws.session.SessionServices;
 import io.zmqws.session.SessionSettings;
 import io.zmqws.socket.ZmqEndpoints;
@@ -45,6 +49,49 @@ class ZmqwsWebSocketAutoConfigurationTests {
 			SimpleUrlHandlerMapping mapping = (SimpleUrlHandlerMapping) context.getBean("zmqwsHandlerMapping",
 					HandlerMapping.class);
 			assertThat(mapping.getUrlMap()).containsOnlyKeys("/gateway");
+		});
+	}
+
+	@Test
+	void mapsTheHttpFallbackBesideTheWebSocket() {
+		this.contextRunner.withPropertyValues("zmqws.websocket.path=/gateway/").run((context) -> {
+			assertThat(context).hasSingleBean(ZmqwsSseHandler.class);
+			SimpleUrlHandlerMapping mapping = (SimpleUrlHandlerMapping) context.getBean("zmqwsSseHandlerMapping",
+					HandlerMapping.class);
+			assertThat(mapping.getUrlMap()).containsOnlyKeys("/gateway/sse", "/gateway/sse/{session}");
+		});
+	}
+
+	@Test
+	void httpFallbackCanBeTurnedOff() {
+		this.contextRunner.withPropertyValues("zmqws.sse.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(ZmqwsWebSocketHandler.class)
+				.doesNotHaveBean(ZmqwsSseHandler.class)
+				.doesNotHaveBean("zmqwsSseHandlerMapping"));
+	}
+
+	@Test
+	void httpFallbackSettingsAreValidated() {
+		this.contextRunner.withPropertyValues("zmqws.sse.replay-size=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("zmqws.sse.replay-size"));
+		this.contextRunner.withPropertyValues("zmqws.sse.resume-timeout=-1s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("zmqws.sse.resume-timeout"));
+	}
+
+	@Test
+	void jsonIsTheDefaultCodecAndApplicationCodecsAreAdded() {
+		this.contextRunner.withUserConfiguration(ExtraCodec.class).run((context) -> {
+			ProtocolCodecs codecs = context.getBean(ProtocolCodecs.class);
+			assertThat(codecs.defaultCodec()).isInstanceOf(JsonProtocolCodec.class);
+			assertThat(codecs.subprotocols()).containsExactly("zmqws.v1.json", "example.v1");
+			assertThat(context.getBean(ZmqwsWebSocketHandler.class).getSubProtocols())
+				.containsExactly("zmqws.v1.json", "example.v1");
 		});
 	}
 
@@ -104,13 +151,52 @@ class ZmqwsWebSocketAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	static class ExtraCodec {
+
+		@Bean
+		ProtocolCodec exampleCodec() {
+			JsonProtocolCodec json = new JsonProtocolCodec();
+			return new ProtocolCodec() {
+
+				@Override
+				public String subprotocol() {
+					return "example.v1";
+				}
+
+				@Override
+				public boolean textFrames() {
+					return true;
+				}
+
+				@Override
+				public io.zmqws.protocol.ClientMessage decode(byte[] bytes) {
+					return json.decode(bytes);
+				}
+
+				@Override
+				public byte[] encode(io.zmqws.protocol.ServerMessage message) {
+					return json.encode(message);
+				}
+
+				@Override
+				public java.util.List<byte[]> split(byte[] batch) {
+					return json.split(batch);
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	static class UserHandler {
 
 		@Bean
 		ZmqwsWebSocketHandler userHandler(ZmqEndpoints endpoints, ConnectionRegistry connections,
-				ProtocolCodec codec, SessionSettings settings) {
+				ProtocolCodecs codecs, SessionSettings settings) {
 			return new ZmqwsWebSocketHandler(new SessionServices(endpoints, null, connections,
-					AccessPolicy.allowDeclared(), null, settings), codec, new KeepAlive(Duration.ZERO, Duration.ZERO));
+					AccessPolicy.allowDeclared(), null, settings), codecs, new KeepAlive(Duration.ZERO, Duration.ZERO),
+					new WebSessions(connections));
 		}
 
 	}

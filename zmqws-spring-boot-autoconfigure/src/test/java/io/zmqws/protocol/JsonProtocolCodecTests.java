@@ -394,10 +394,13 @@ class JsonProtocolCodecTests {
 
 		@Test
 		void welcome() {
-			JsonNode json = encode(new ServerMessage.Welcome("zmqws.v1.json", "s-1", null,
+			JsonNode json = encode(new ServerMessage.Welcome("zmqws.v1.json", "s-1", null, "websocket", "1.1",
 					new ServerMessage.Limits(1_048_576, 16, 256, 1000)));
-			assertThat(fieldNames(json)).containsExactlyInAnyOrder("op", "protocol", "session", "limits");
-			assertThat(encode(new ServerMessage.Welcome("zmqws.v1.json", "s-2", "alice",
+			assertThat(fieldNames(json)).containsExactlyInAnyOrder("op", "protocol", "session", "transport", "http",
+					"limits");
+			assertThat(json.get("transport").stringValue()).isEqualTo("websocket");
+			assertThat(json.get("http").stringValue()).isEqualTo("1.1");
+			assertThat(encode(new ServerMessage.Welcome("zmqws.v1.json", "s-2", "alice", "sse", "2",
 					new ServerMessage.Limits(1, 1, 1, 1))).get("user").stringValue()).isEqualTo("alice");
 			assertThat(json.get("op").stringValue()).isEqualTo("welcome");
 			assertThat(json.get("protocol").stringValue()).isEqualTo("zmqws.v1.json");

@@ -1,0 +1,50 @@
+package io.zmqws.protocol;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The encodings a gateway speaks, by subprotocol name; the first one is the default for
+ * clients that name none.
+ */
+public final class ProtocolCodecs {
+
+	private final Map<String, ProtocolCodec> bySubprotocol = new LinkedHashMap<>();
+
+	private final ProtocolCodec defaultCodec;
+
+	/**
+	 * @param codecs the codecs, the default first
+	 * @throws IllegalArgumentException when there are none or two share a subprotocol
+	 */
+	public ProtocolCodecs(List<? extends ProtocolCodec> codecs) {
+		if (codecs.isEmpty()) {
+			throw new IllegalArgumentException("At least one protocol codec is required");
+		}
+		for (ProtocolCodec codec : codecs) {
+			ProtocolCodec previous = this.bySubprotocol.putIfAbsent(codec.subprotocol(), codec);
+			if (previous != null) {
+				throw new IllegalArgumentException("Two codecs for subprotocol '" + codec.subprotocol() + "': "
+						+ previous.getClass().getName() + " and " + codec.getClass().getName());
+			}
+		}
+		this.defaultCodec = codecs.get(0);
+	}
+
+	/** The codec for clients that ask for no subprotocol. */
+	public ProtocolCodec defaultCodec() {
+		return this.defaultCodec;
+	}
+
+	/** The codec for {@code subprotocol}, or {@code null} when there is none. */
+	public ProtocolCodec find(String subprotocol) {
+		return (subprotocol != null) ? this.bySubprotocol.get(subprotocol) : null;
+	}
+
+	/** The subprotocol names, the default first. */
+	public List<String> subprotocols() {
+		return List.copyOf(this.bySubprotocol.keySet());
+	}
+
+}
