@@ -54,7 +54,7 @@ public class SecuredGatewayApplication {
 			ReactiveJwtAuthenticationConverterAdapter jwtConverter) {
 		ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
 		bearer.setAllowUriQueryParameter(true);
-		return http.authorizeExchange((exchanges) -> exchanges.pathMatchers("/zmqws").authenticated()
+		return http.authorizeExchange((exchanges) -> exchanges.pathMatchers("/zmqws", "/zmqws/sse", "/zmqws/sse/*").authenticated()
 			.anyExchange()
 			.permitAll())
 			.httpBasic((basic) -> {

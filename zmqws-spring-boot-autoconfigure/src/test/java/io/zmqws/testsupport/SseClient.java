@@ -203,7 +203,12 @@ public final class SseClient implements AutoCloseable {
 
 	/** Waits for the protocol message with {@code op} (and {@code id}, when not null). */
 	public JsonNode awaitOp(String op, Long id) {
-		Event event = awaitEvent((e) -> e.name() == null && matches(this.decoder.apply(e.data()), op, id));
+		return await((message) -> matches(message, op, id));
+	}
+
+	/** Waits for the first protocol message matching {@code condition}. */
+	public JsonNode await(Predicate<JsonNode> condition) {
+		Event event = awaitEvent((e) -> e.name() == null && condition.test(this.decoder.apply(e.data())));
 		return this.decoder.apply(event.data());
 	}
 
