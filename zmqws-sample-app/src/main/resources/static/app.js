@@ -4,8 +4,14 @@ import { connect, VERSION } from '/zmqws/client.js';
 const $ = (id) => document.getElementById(id);
 const MAX_LOG_ENTRIES = 8;
 
-// Same origin, /zmqws; reconnects on its own and restores everything below.
-const connection = connect({ reconnect: { initialDelay: 250, maxDelay: 4000 } });
+// Same origin, /zmqws; reconnects on its own and restores everything below. The page's
+// query may force a transport (?transport=sse) or an encoding (?encoding=msgpack).
+const query = new URLSearchParams(location.search);
+const connection = connect({
+	reconnect: { initialDelay: 250, maxDelay: 4000 },
+	transport: query.get('transport') ?? 'auto',
+	encoding: query.get('encoding') ?? 'json',
+});
 
 // For the browser console: try zmqwsSample.connection.rpc('calc.add', [1, 2]).
 window.zmqwsSample = { connection };
@@ -32,7 +38,20 @@ function showUser() {
 
 connection.on('state', (state, previous, details) => showState(state, details));
 connection.on('reconnecting', (details) => showState('reconnecting', details));
+function showTransport() {
+	const transport = $('transport');
+	transport.dataset.transport = connection.transport ?? '';
+	transport.dataset.http = connection.http ?? '';
+	transport.dataset.encoding = connection.encoding ?? '';
+	const kind = connection.transport === 'sse' ? 'HTTP fallback (SSE + POST)' : 'WebSocket';
+	transport.textContent = `${kind} over HTTP/${connection.http}, ${connection.encoding}`;
+	const other = connection.transport === 'sse' ? 'websocket' : 'sse';
+	$('transport-switch').href = `?transport=${other}&encoding=${connection.encoding}`;
+	$('transport-switch').textContent = other === 'sse' ? 'try the HTTP fallback' : 'back to WebSocket';
+}
+
 connection.on('open', () => {
+	showTransport();
 	$('session').textContent = connection.session;
 	if (connection.connectCount > 1) {
 		reconnects = connection.connectCount - 1;
