@@ -281,7 +281,9 @@ export function fakeEventSourceClass() {
 		/** The gateway ends the session: `event: close` with the code and reason. */
 		closeSession(code, reason) {
 			this.dispatch('close', JSON.stringify({ code, reason }));
-			this.readyState = 0; // the response ended: EventSource would reconnect, unless closed
+			if (this.readyState !== 2) {
+				this.readyState = 0; // the response ended: EventSource would reconnect unless closed
+			}
 		}
 
 		/** The stream breaks; EventSource will reconnect by itself. */
@@ -376,9 +378,6 @@ export function sseHarness(options = {}) {
 		posts,
 		/** The last POST. */
 		lastPost: () => posts().at(-1),
-		/** The messages the client posted so far, in order. */
-		posted: () => posts().filter((request, index, all) => all.findIndex((other) => other.headers['Zmqws-Seq']
-			=== request.headers['Zmqws-Seq'] && other.url === request.url) === index).flatMap(batchOf),
 		deletes: () => requests.filter((request) => request.method === 'DELETE'),
 		accept(welcome) {
 			sources[sources.length - 1].accept(welcome);

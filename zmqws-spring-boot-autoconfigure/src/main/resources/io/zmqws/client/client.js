@@ -2837,12 +2837,20 @@ export function connect(url, options) {
 /**
  * @typedef {string | Uint8Array | ArrayBuffer | ArrayBufferView} Frame
  * @typedef {object} ConnectOptions
+ * @property {'auto' | 'websocket' | 'sse'} [transport] `auto` (default): the WebSocket, or Server-Sent
+ *     Events and POST when the WebSocket fails before its welcome
+ * @property {'json' | 'msgpack'} [encoding] the message encoding (default `json`)
+ * @property {number} [fallbackAfter] auto: ms to wait for the WebSocket's welcome before falling back (default 4000)
+ * @property {number} [resumeTimeout] sse: ms a broken event stream or failing POSTs may take to recover
+ *     before a new session is made (default 15000)
  * @property {string | (() => string | Promise<string>)} [token] sent with `auth` after each welcome
  * @property {false | {initialDelay?: number, maxDelay?: number, factor?: number, jitter?: number, maxAttempts?: number}} [reconnect]
  * @property {number} [maxQueue] operations kept while offline (default 100)
  * @property {number} [handshakeTimeout] ms from connecting until ready (default 10000)
  * @property {number} [authRefreshMargin] ms before `expiresAt` to authenticate again (default 30000)
  * @property {typeof WebSocket} [WebSocket] the WebSocket class to use
+ * @property {typeof EventSource} [EventSource] the EventSource class to use
+ * @property {typeof fetch} [fetch] the fetch function to use
  * @property {{setTimeout: Function, clearTimeout: Function}} [timers] for tests
  * @property {() => number} [random] for tests
  * @property {() => number} [now] for tests
