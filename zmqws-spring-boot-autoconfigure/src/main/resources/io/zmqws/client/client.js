@@ -946,7 +946,6 @@ function msgpackMessage(bytes) {
  */
 const ENCODINGS = Object.freeze({
 	json: Object.freeze({
-		name: 'json',
 		protocol: PROTOCOLS.json,
 		binary: false,
 		contentType: 'application/x-ndjson',
@@ -964,7 +963,6 @@ const ENCODINGS = Object.freeze({
 		label: 'JSON',
 	}),
 	msgpack: Object.freeze({
-		name: 'msgpack',
 		protocol: PROTOCOLS.msgpack,
 		binary: true,
 		contentType: 'application/vnd.msgpack',
