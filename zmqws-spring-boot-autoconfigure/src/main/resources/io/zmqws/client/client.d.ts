@@ -4,7 +4,16 @@
  */
 
 export declare const VERSION: string;
+/** The subprotocol of the default encoding. */
 export declare const PROTOCOL: 'zmqws.v1.json';
+/** The subprotocol of each encoding. */
+export declare const PROTOCOLS: { readonly json: 'zmqws.v1.json'; readonly msgpack: 'zmqws.v1.msgpack' };
+
+/** `websocket`, or `sse` for Server-Sent Events (server to client) and POST (client to server). */
+export type Transport = 'websocket' | 'sse';
+
+/** How messages are written: JSON text, or MessagePack. */
+export type Encoding = 'json' | 'msgpack';
 
 /** A ZeroMQ frame as the application gives it. */
 export type Frame = string | Uint8Array | ArrayBuffer | ArrayBufferView;
@@ -28,6 +37,21 @@ export interface ReconnectOptions {
 }
 
 export interface ConnectOptions {
+	/**
+	 * `auto` (default): the WebSocket; if it fails before its welcome (error, close, or no
+	 * welcome within `fallbackAfter`), Server-Sent Events and POST for this and every later
+	 * connection of this client. `websocket` or `sse`: only that transport.
+	 */
+	transport?: 'auto' | Transport;
+	/** `json` (default, subprotocol `zmqws.v1.json`) or `msgpack` (`zmqws.v1.msgpack`). */
+	encoding?: Encoding;
+	/** With `auto`: milliseconds to wait for the WebSocket's welcome before falling back (4000). */
+	fallbackAfter?: number;
+	/**
+	 * With `sse`: milliseconds a broken event stream may take to resume, and POSTs may keep
+	 * failing, before the client gives the session up and makes a new one (15000).
+	 */
+	resumeTimeout?: number;
 	/** Sent with `auth` after every welcome: a token, or a function returning one. */
 	token?: string | (() => string | Promise<string>);
 	/** Reconnect settings, or `false` for none. */
@@ -40,6 +64,10 @@ export interface ConnectOptions {
 	authRefreshMargin?: number;
 	/** The WebSocket class to use (the global one by default). */
 	WebSocket?: new (url: string, protocols?: string | string[]) => WebSocket;
+	/** The EventSource class to use (the global one by default). */
+	EventSource?: new (url: string, init?: { withCredentials?: boolean }) => EventSource;
+	/** The fetch function to use (the global one by default). */
+	fetch?: (input: string, init?: RequestInit) => Promise<{ status: number }>;
 	/** Timers, for tests. */
 	timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
 	/** Random numbers in [0, 1), for tests. */
@@ -71,6 +99,32 @@ export interface MethodInfo {
 export interface Authentication {
 	user: string | null;
 	expiresAt: number | null;
+}
+
+export interface Limits {
+	maxMessageSize: number;
+	maxSockets: number;
+	maxSubscriptions: number;
+	maxPendingRequests: number;
+	/** The largest POST body the HTTP transport accepts, when the gateway announces it. */
+	maxBatchSize?: number;
+}
+
+export interface WelcomeMessage {
+	op: 'welcome';
+	protocol: string;
+	session: string;
+	user?: string;
+	transport?: Transport;
+	http?: string;
+	limits: Limits;
+}
+
+export interface FallbackDetails {
+	transport: 'sse';
+	/** Why the WebSocket failed: its close code (4000 when the welcome did not come in time). */
+	code: number;
+	reason: string;
 }
 
 export interface StateDetails {
@@ -105,6 +159,20 @@ export declare function encodeMessage(message: Frame | Frame[]): Array<string | 
 export declare function frameBytes(frame: Frame): Uint8Array;
 export declare function frameText(frame: Frame): string;
 
+/**
+ * Encodes a value as MessagePack: integers in the smallest int type (also BigInt, 64-bit
+ * at most), other numbers as float64, strings as str, bytes as bin, arrays, and objects
+ * as maps of what JSON would write.
+ */
+export declare function encodeMsgpack(value: unknown): Uint8Array;
+/**
+ * Decodes one MessagePack value: bin as Uint8Array, 64-bit integers beyond ±(2^53 − 1)
+ * as BigInt, maps as plain objects.
+ */
+export declare function decodeMsgpack(data: Uint8Array | ArrayBuffer | ArrayBufferView): unknown;
+/** Decodes MessagePack values written back to back. */
+export declare function decodeMsgpackStream(data: Uint8Array | ArrayBuffer | ArrayBufferView): unknown[];
+
 export declare class Subscription {
 	readonly target: string;
 	readonly topic: Frame | undefined;
@@ -136,11 +204,13 @@ export interface ConnectionEvents {
 	open: (details: StateDetails) => void;
 	reconnecting: (details: StateDetails) => void;
 	closed: (details: StateDetails) => void;
-	welcome: (message: { session: string; limits: Record<string, number> }) => void;
+	welcome: (message: WelcomeMessage) => void;
 	authenticated: (details: Authentication) => void;
 	authfailed: (error: ZmqwsError) => void;
 	error: (error: ZmqwsError) => void;
 	dropped: (count: number) => void;
+	/** The WebSocket failed before its welcome; the HTTP transport takes over for good. */
+	fallback: (details: FallbackDetails) => void;
 }
 
 export declare class Connection {
@@ -148,10 +218,15 @@ export declare class Connection {
 	readonly url: string;
 	readonly state: ConnectionState;
 	readonly session: string | null;
-	readonly limits: { maxMessageSize: number; maxSockets: number; maxSubscriptions: number; maxPendingRequests: number } | null;
+	readonly limits: Limits | null;
 	readonly user: string | null;
 	readonly expiresAt: number | null;
 	readonly connectCount: number;
+	/** The transport of the current connection or attempt. */
+	readonly transport: Transport;
+	/** The HTTP version of the current connection as the welcome tells it (`1.1` or `2`), or null. */
+	readonly http: string | null;
+	readonly encoding: Encoding;
 	readonly online: boolean;
 	readonly queued: number;
 

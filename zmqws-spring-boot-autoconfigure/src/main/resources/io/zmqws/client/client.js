@@ -1,9 +1,11 @@
 /*!
  * zmqws browser client, version 0.1.0
- * Speaks protocol zmqws.v1.json to a zmqws gateway: request/reply, subscriptions, push,
- * RPC (plain, streaming, cancellable), server-to-browser calls, path events, token
- * authentication, automatic reconnect with restore, and compatibility layers for
- * ZmqWebBridge- and Zephserver-style code. No dependencies; an ES module.
+ * Speaks protocol v1 (zmqws.v1.json or zmqws.v1.msgpack) to a zmqws gateway over a
+ * WebSocket or, where WebSockets do not get through, Server-Sent Events and POST:
+ * request/reply, subscriptions, push, RPC (plain, streaming, cancellable),
+ * server-to-browser calls, path events, token authentication, automatic reconnect with
+ * restore, and compatibility layers for ZmqWebBridge- and Zephserver-style code.
+ * No dependencies; an ES module.
  * Served by the gateway at {zmqws.websocket.path}/client.js, e.g. /zmqws/client.js.
  * Documentation: docs/javascript-client.md
  */
@@ -11,8 +13,11 @@
 /** The version of this client. */
 export const VERSION = '0.1.0';
 
-/** The WebSocket subprotocol this client speaks. */
+/** The WebSocket subprotocol of the default encoding, JSON. */
 export const PROTOCOL = 'zmqws.v1.json';
+
+/** The subprotocol of each encoding. */
+export const PROTOCOLS = Object.freeze({ json: 'zmqws.v1.json', msgpack: 'zmqws.v1.msgpack' });
 
 // ---------------------------------------------------------------------------------------
 // Errors
@@ -160,6 +165,14 @@ function asBytes(value) {
 	return null;
 }
 
+function checkedBytes(frame) {
+	const bytes = asBytes(frame);
+	if (bytes === null) {
+		throw new TypeError('A frame must be a string, a Uint8Array, an ArrayBuffer or a typed array');
+	}
+	return bytes;
+}
+
 /**
  * Encodes one frame for the wire: a string stays a string (sent as UTF-8), bytes
  * (`Uint8Array`, any typed array, `ArrayBuffer`) become `{base64: "..."}`.
@@ -170,11 +183,7 @@ export function encodeFrame(frame) {
 	if (typeof frame === 'string') {
 		return frame;
 	}
-	const bytes = asBytes(frame);
-	if (bytes === null) {
-		throw new TypeError('A frame must be a string, a Uint8Array, an ArrayBuffer or a typed array');
-	}
-	return { base64: toBase64(bytes) };
+	return { base64: toBase64(checkedBytes(frame)) };
 }
 
 /**
@@ -199,11 +208,20 @@ export function decodeFrame(frame) {
  * @returns {Array<string | {base64: string}>}
  */
 export function encodeMessage(message) {
+	return framesOf(message).map(encodeFrame);
+}
+
+function framesOf(message) {
 	const frames = Array.isArray(message) ? message : [message];
 	if (frames.length === 0) {
 		throw new TypeError('A message needs at least one frame');
 	}
-	return frames.map(encodeFrame);
+	return frames;
+}
+
+/** A received frame: bytes as they are (MessagePack `bin` already decoded), else as `decodeFrame`. */
+function receivedFrame(frame) {
+	return frame instanceof Uint8Array ? frame : decodeFrame(frame);
 }
 
 /**
@@ -258,6 +276,732 @@ function checkPath(path) {
 		throw new TypeError(`Invalid path '${path}': it must start with '/', have no empty segment and not end with '/'`);
 	}
 }
+
+// ---------------------------------------------------------------------------------------
+// MessagePack
+// ---------------------------------------------------------------------------------------
+
+const TWO_32 = 4294967296;
+const MAX_NESTING = 512;
+const utf8Lenient = new TextDecoder('utf-8', { ignoreBOM: true });
+const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The length of `text` in UTF-8; an unpaired surrogate counts as U+FFFD (3 bytes). */
+function utf8Length(text) {
+	let length = text.length;
+	for (let i = 0; i < text.length; i++) {
+		const unit = text.charCodeAt(i);
+		if (unit >= 0x80) {
+			if (unit < 0x800) {
+				length += 1;
+			}
+			else if ((unit & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+				i++;
+				length += 2;
+			}
+			else {
+				length += 2;
+			}
+		}
+	}
+	return length;
+}
+
+/** Writes MessagePack into a buffer that grows as needed. */
+class MsgpackWriter {
+	bytes = new Uint8Array(2048);
+	view = new DataView(this.bytes.buffer);
+	pos = 0;
+
+	reserve(count) {
+		const needed = this.pos + count;
+		if (needed > this.bytes.length) {
+			let size = this.bytes.length * 2;
+			while (size < needed) {
+				size *= 2;
+			}
+			const bytes = new Uint8Array(size);
+			bytes.set(this.bytes.subarray(0, this.pos));
+			this.bytes = bytes;
+			this.view = new DataView(bytes.buffer);
+		}
+	}
+
+	byte(value) {
+		this.reserve(1);
+		this.bytes[this.pos++] = value;
+	}
+
+	/** A header: the fix form below `fixLimit`, else the 8- (if any), 16- or 32-bit form. */
+	head(size, fixBase, fixLimit, code8, code16, code32) {
+		this.reserve(5);
+		if (size < fixLimit) {
+			this.bytes[this.pos++] = fixBase | size;
+		}
+		else if (code8 !== 0 && size < 0x100) {
+			this.bytes[this.pos] = code8;
+			this.bytes[this.pos + 1] = size;
+			this.pos += 2;
+		}
+		else if (size < 0x10000) {
+			this.bytes[this.pos] = code16;
+			this.view.setUint16(this.pos + 1, size);
+			this.pos += 3;
+		}
+		else {
+			this.bytes[this.pos] = code32;
+			this.view.setUint32(this.pos + 1, size);
+			this.pos += 5;
+		}
+	}
+
+	value(value, depth) {
+		switch (typeof value) {
+			case 'string':
+				this.string(value);
+				break;
+			case 'number':
+				this.number(value);
+				break;
+			case 'boolean':
+				this.byte(value ? 0xc3 : 0xc2);
+				break;
+			case 'bigint':
+				this.bigint(value);
+				break;
+			case 'object':
+				if (value === null) {
+					this.byte(0xc0);
+				}
+				else {
+					this.object(value, depth);
+				}
+				break;
+			default:
+				// undefined, functions and symbols: null, as JSON writes them in arrays
+				this.byte(0xc0);
+		}
+	}
+
+	number(value) {
+		if (!Number.isInteger(value)) {
+			if (Number.isFinite(value)) {
+				this.reserve(9);
+				this.bytes[this.pos] = 0xcb;
+				this.view.setFloat64(this.pos + 1, value);
+				this.pos += 9;
+			}
+			else {
+				this.byte(0xc0); // NaN and infinities: null, as in JSON
+			}
+			return;
+		}
+		this.reserve(9);
+		const bytes = this.bytes;
+		const view = this.view;
+		const pos = this.pos;
+		if (value >= 0) {
+			if (value < 0x80) {
+				bytes[pos] = value;
+				this.pos += 1;
+			}
+			else if (value < 0x100) {
+				bytes[pos] = 0xcc;
+				bytes[pos + 1] = value;
+				this.pos += 2;
+			}
+			else if (value < 0x10000) {
+				bytes[pos] = 0xcd;
+				view.setUint16(pos + 1, value);
+				this.pos += 3;
+			}
+			else if (value < TWO_32) {
+				bytes[pos] = 0xce;
+				view.setUint32(pos + 1, value);
+				this.pos += 5;
+			}
+			else if (value < 18446744073709551616) {
+				bytes[pos] = 0xcf;
+				view.setBigUint64(pos + 1, BigInt(value));
+				this.pos += 9;
+			}
+			else {
+				bytes[pos] = 0xcb;
+				view.setFloat64(pos + 1, value);
+				this.pos += 9;
+			}
+		}
+		else if (value >= -32) {
+			bytes[pos] = value & 0xff;
+			this.pos += 1;
+		}
+		else if (value >= -0x80) {
+			bytes[pos] = 0xd0;
+			view.setInt8(pos + 1, value);
+			this.pos += 2;
+		}
+		else if (value >= -0x8000) {
+			bytes[pos] = 0xd1;
+			view.setInt16(pos + 1, value);
+			this.pos += 3;
+		}
+		else if (value >= -0x80000000) {
+			bytes[pos] = 0xd2;
+			view.setInt32(pos + 1, value);
+			this.pos += 5;
+		}
+		else if (value >= -9223372036854775808) {
+			bytes[pos] = 0xd3;
+			view.setBigInt64(pos + 1, BigInt(value));
+			this.pos += 9;
+		}
+		else {
+			bytes[pos] = 0xcb;
+			view.setFloat64(pos + 1, value);
+			this.pos += 9;
+		}
+	}
+
+	bigint(value) {
+		if (value >= -9007199254740991n && value <= 9007199254740991n) {
+			this.number(Number(value));
+			return;
+		}
+		this.reserve(9);
+		if (value > 0n && value < 18446744073709551616n) {
+			this.bytes[this.pos] = 0xcf;
+			this.view.setBigUint64(this.pos + 1, value);
+		}
+		else if (value < 0n && value >= -9223372036854775808n) {
+			this.bytes[this.pos] = 0xd3;
+			this.view.setBigInt64(this.pos + 1, value);
+		}
+		else {
+			throw new RangeError(`${value} does not fit a 64-bit MessagePack integer`);
+		}
+		this.pos += 9;
+	}
+
+	string(value) {
+		if (value.length < 64) {
+			const size = utf8Length(value);
+			this.head(size, 0xa0, 32, 0xd9, 0xda, 0xdb);
+			this.reserve(size);
+			this.utf8(value);
+			return;
+		}
+		// encode behind room for the largest header, then move the text to the header's end
+		const most = value.length * 3;
+		this.reserve(5 + most);
+		const start = this.pos + 5;
+		const size = utf8Encoder.encodeInto(value, this.bytes.subarray(start, start + most)).written;
+		this.head(size, 0xa0, 32, 0xd9, 0xda, 0xdb);
+		if (this.pos !== start) {
+			this.bytes.copyWithin(this.pos, start, start + size);
+		}
+		this.pos += size;
+	}
+
+	/** UTF-8 of a short string, written by hand (faster than TextEncoder for a few characters). */
+	utf8(value) {
+		const bytes = this.bytes;
+		let pos = this.pos;
+		for (let i = 0; i < value.length; i++) {
+			let code = value.charCodeAt(i);
+			if (code < 0x80) {
+				bytes[pos++] = code;
+			}
+			else if (code < 0x800) {
+				bytes[pos++] = 0xc0 | (code >> 6);
+				bytes[pos++] = 0x80 | (code & 0x3f);
+			}
+			else if ((code & 0xfc00) === 0xd800 && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+				code = 0x10000 + ((code - 0xd800) << 10) + (value.charCodeAt(++i) - 0xdc00);
+				bytes[pos++] = 0xf0 | (code >> 18);
+				bytes[pos++] = 0x80 | ((code >> 12) & 0x3f);
+				bytes[pos++] = 0x80 | ((code >> 6) & 0x3f);
+				bytes[pos++] = 0x80 | (code & 0x3f);
+			}
+			else {
+				if ((code & 0xf800) === 0xd800) {
+					code = 0xfffd; // an unpaired surrogate, as TextEncoder writes it
+				}
+				bytes[pos++] = 0xe0 | (code >> 12);
+				bytes[pos++] = 0x80 | ((code >> 6) & 0x3f);
+				bytes[pos++] = 0x80 | (code & 0x3f);
+			}
+		}
+		this.pos = pos;
+	}
+
+	binary(bytes) {
+		this.head(bytes.length, 0, 0, 0xc4, 0xc5, 0xc6);
+		this.reserve(bytes.length);
+		this.bytes.set(bytes, this.pos);
+		this.pos += bytes.length;
+	}
+
+	object(value, depth) {
+		if (depth >= MAX_NESTING) {
+			throw new TypeError(`The value is nested more than ${MAX_NESTING} levels deep, or circular`);
+		}
+		const bytes = asBytes(value);
+		if (bytes !== null) {
+			this.binary(bytes);
+			return;
+		}
+		if (typeof value.toJSON === 'function') {
+			this.value(value.toJSON(''), depth + 1);
+			return;
+		}
+		if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+			this.value(value.valueOf(), depth);
+			return;
+		}
+		if (Array.isArray(value)) {
+			this.head(value.length, 0x90, 16, 0, 0xdc, 0xdd);
+			for (let i = 0; i < value.length; i++) {
+				this.value(value[i], depth + 1);
+			}
+			return;
+		}
+		// members JSON would leave out (undefined, functions, symbols) are left out
+		const keys = Object.keys(value);
+		let count = 0;
+		for (const key of keys) {
+			if (written(value[key])) {
+				count++;
+			}
+		}
+		this.head(count, 0x80, 16, 0, 0xde, 0xdf);
+		for (const key of keys) {
+			const member = value[key];
+			if (written(member)) {
+				this.string(key);
+				this.value(member, depth + 1);
+			}
+		}
+	}
+}
+
+function written(member) {
+	return member !== undefined && typeof member !== 'function' && typeof member !== 'symbol';
+}
+
+let spareWriter = null;
+
+/**
+ * Encodes a value as MessagePack: `null` and `undefined` as nil, booleans, integers in
+ * the smallest int type (64-bit ones too, also as `BigInt`), other numbers as float64
+ * (`NaN` and infinities as nil, as JSON writes them), strings as str (UTF-8), bytes
+ * (`Uint8Array`, typed arrays, `DataView`, `ArrayBuffer`) as bin, arrays as array, other
+ * objects as map of their own enumerable members (after `toJSON`, leaving out what JSON
+ * leaves out).
+ * @param {unknown} value
+ * @returns {Uint8Array}
+ */
+export function encodeMsgpack(value) {
+	const writer = spareWriter ?? new MsgpackWriter();
+	spareWriter = null; // a toJSON method may encode too, meanwhile
+	writer.pos = 0;
+	try {
+		writer.value(value, 0);
+		return writer.bytes.slice(0, writer.pos);
+	}
+	finally {
+		if (writer.bytes.length <= 65536) {
+			spareWriter = writer;
+		}
+	}
+}
+
+/** Reads MessagePack values from bytes. */
+class MsgpackReader {
+	/** bin values read so far */
+	bins = 0;
+	pos = 0;
+
+	constructor(bytes) {
+		this.bytes = bytes;
+		this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	}
+
+	get done() {
+		return this.pos >= this.bytes.length;
+	}
+
+	need(count) {
+		if (this.pos + count > this.bytes.length) {
+			throw new RangeError('The MessagePack data ends too early');
+		}
+	}
+
+	u8() {
+		this.need(1);
+		return this.bytes[this.pos++];
+	}
+
+	u16() {
+		this.need(2);
+		const value = this.view.getUint16(this.pos);
+		this.pos += 2;
+		return value;
+	}
+
+	u32() {
+		this.need(4);
+		const value = this.view.getUint32(this.pos);
+		this.pos += 4;
+		return value;
+	}
+
+	value(depth) {
+		const type = this.u8();
+		if (type < 0x80) {
+			return type;
+		}
+		if (type < 0x90) {
+			return this.map(type & 0x0f, depth);
+		}
+		if (type < 0xa0) {
+			return this.array(type & 0x0f, depth);
+		}
+		if (type < 0xc0) {
+			return this.string(type & 0x1f);
+		}
+		if (type >= 0xe0) {
+			return type - 0x100;
+		}
+		const view = this.view;
+		let value;
+		switch (type) {
+			case 0xc0:
+				return null;
+			case 0xc2:
+				return false;
+			case 0xc3:
+				return true;
+			case 0xc4:
+				return this.binary(this.u8());
+			case 0xc5:
+				return this.binary(this.u16());
+			case 0xc6:
+				return this.binary(this.u32());
+			case 0xca:
+				this.need(4);
+				value = view.getFloat32(this.pos);
+				this.pos += 4;
+				return value;
+			case 0xcb:
+				this.need(8);
+				value = view.getFloat64(this.pos);
+				this.pos += 8;
+				return value;
+			case 0xcc:
+				return this.u8();
+			case 0xcd:
+				return this.u16();
+			case 0xce:
+				return this.u32();
+			case 0xcf: {
+				this.need(8);
+				const high = view.getUint32(this.pos);
+				value = high < 0x200000 ? high * TWO_32 + view.getUint32(this.pos + 4) : view.getBigUint64(this.pos);
+				this.pos += 8;
+				return value;
+			}
+			case 0xd0:
+				this.need(1);
+				return view.getInt8(this.pos++);
+			case 0xd1:
+				this.need(2);
+				value = view.getInt16(this.pos);
+				this.pos += 2;
+				return value;
+			case 0xd2:
+				this.need(4);
+				value = view.getInt32(this.pos);
+				this.pos += 4;
+				return value;
+			case 0xd3: {
+				this.need(8);
+				const high = view.getInt32(this.pos);
+				value = high >= -0x200000 && high < 0x200000 ? high * TWO_32 + view.getUint32(this.pos + 4) : null;
+				if (value === null || !Number.isSafeInteger(value)) {
+					value = view.getBigInt64(this.pos);
+				}
+				this.pos += 8;
+				return value;
+			}
+			case 0xd9:
+				return this.string(this.u8());
+			case 0xda:
+				return this.string(this.u16());
+			case 0xdb:
+				return this.string(this.u32());
+			case 0xdc:
+				return this.array(this.u16(), depth);
+			case 0xdd:
+				return this.array(this.u32(), depth);
+			case 0xde:
+				return this.map(this.u16(), depth);
+			case 0xdf:
+				return this.map(this.u32(), depth);
+			case 0xc1:
+				throw new TypeError('0xc1 is not a MessagePack type');
+			default:
+				throw new TypeError(`MessagePack extension types (0x${type.toString(16)}) are not part of the zmqws protocol`);
+		}
+	}
+
+	string(length) {
+		this.need(length);
+		const start = this.pos;
+		const end = start + length;
+		this.pos = end;
+		if (length < 24) {
+			const bytes = this.bytes;
+			let text = '';
+			for (let i = start; i < end; i++) {
+				const byte = bytes[i];
+				if (byte >= 0x80) {
+					return utf8Lenient.decode(bytes.subarray(start, end));
+				}
+				text += String.fromCharCode(byte);
+			}
+			return text;
+		}
+		return utf8Lenient.decode(this.bytes.subarray(start, end));
+	}
+
+	binary(length) {
+		this.need(length);
+		this.bins++;
+		const bytes = this.bytes.slice(this.pos, this.pos + length);
+		this.pos += length;
+		return bytes;
+	}
+
+	array(length, depth) {
+		this.nest(length, depth);
+		const array = new Array(length);
+		for (let i = 0; i < length; i++) {
+			array[i] = this.value(depth + 1);
+		}
+		return array;
+	}
+
+	map(length, depth) {
+		this.nest(length * 2, depth);
+		const object = {};
+		for (let i = 0; i < length; i++) {
+			const key = this.value(depth + 1);
+			const name = typeof key === 'string' ? key : String(key);
+			const value = this.value(depth + 1);
+			if (name === '__proto__') {
+				Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
+			}
+			else {
+				object[name] = value;
+			}
+		}
+		return object;
+	}
+
+	nest(items, depth) {
+		if (depth >= MAX_NESTING) {
+			throw new RangeError(`The MessagePack data is nested more than ${MAX_NESTING} levels deep`);
+		}
+		this.need(items); // every item takes at least one byte
+	}
+}
+
+function msgpackBytes(data) {
+	const bytes = asBytes(data);
+	if (bytes === null) {
+		throw new TypeError('MessagePack data must be a Uint8Array, an ArrayBuffer or a typed array');
+	}
+	return bytes;
+}
+
+/**
+ * Decodes one MessagePack value: nil as `null`, integers as numbers (64-bit ones outside
+ * ±(2^53 − 1) as `BigInt`), floats as numbers, str as strings, bin as `Uint8Array`, array
+ * as arrays, map as plain objects (keys that are not str are turned into strings).
+ * Throws when the bytes hold anything else, end early or go on after the value.
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView} data
+ * @returns {unknown}
+ */
+export function decodeMsgpack(data) {
+	const reader = new MsgpackReader(msgpackBytes(data));
+	const value = reader.value(0);
+	if (!reader.done) {
+		throw new TypeError('The MessagePack data goes on after the value');
+	}
+	return value;
+}
+
+/**
+ * Decodes MessagePack values written back to back (a batch of the HTTP transport).
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView} data
+ * @returns {unknown[]}
+ */
+export function decodeMsgpackStream(data) {
+	const reader = new MsgpackReader(msgpackBytes(data));
+	const values = [];
+	while (!reader.done) {
+		values.push(reader.value(0));
+	}
+	return values;
+}
+
+// ---------------------------------------------------------------------------------------
+// Encodings
+// ---------------------------------------------------------------------------------------
+
+function badMessage(text, cause) {
+	return new ZmqwsError('bad_message', text, { cause });
+}
+
+function parseJson(text) {
+	try {
+		return JSON.parse(text);
+	}
+	catch (error) {
+		throw badMessage('The gateway sent a message that is not JSON', error);
+	}
+}
+
+/** A frame the gateway sent as bin: text when it is valid UTF-8, as JSON would give it, else bytes. */
+function binFrame(bytes) {
+	try {
+		return utf8Strict.decode(bytes);
+	}
+	catch (error) {
+		return bytes;
+	}
+}
+
+/** bin inside free values (results, event data, arguments) becomes base64 text, as JSON would give it. */
+function binAsBase64(value) {
+	if (value instanceof Uint8Array) {
+		return toBase64(value);
+	}
+	if (Array.isArray(value)) {
+		for (let i = 0; i < value.length; i++) {
+			value[i] = binAsBase64(value[i]);
+		}
+	}
+	else if (value !== null && typeof value === 'object') {
+		for (const key of Object.keys(value)) {
+			value[key] = binAsBase64(value[key]);
+		}
+	}
+	return value;
+}
+
+/** Decodes a server message in MessagePack into the values the JSON encoding gives. */
+function msgpackMessage(bytes) {
+	const reader = new MsgpackReader(bytes);
+	let message;
+	try {
+		message = reader.value(0);
+		if (!reader.done) {
+			throw new TypeError('The MessagePack data goes on after the value');
+		}
+	}
+	catch (error) {
+		throw badMessage('The gateway sent a message that is not MessagePack: ' + messageOf(error), error);
+	}
+	if (message === null || typeof message !== 'object' || Array.isArray(message) || reader.bins === 0) {
+		return message;
+	}
+	let frameBins = 0;
+	if (Array.isArray(message.frames)) {
+		const frames = message.frames;
+		for (let i = 0; i < frames.length; i++) {
+			if (frames[i] instanceof Uint8Array) {
+				frames[i] = binFrame(frames[i]);
+				frameBins++;
+			}
+		}
+	}
+	if (message.topic instanceof Uint8Array) {
+		message.topic = binFrame(message.topic);
+		frameBins++;
+	}
+	if (reader.bins > frameBins) {
+		for (const key of Object.keys(message)) {
+			if (key !== 'frames' && key !== 'topic') {
+				message[key] = binAsBase64(message[key]);
+			}
+		}
+	}
+	return message;
+}
+
+/**
+ * The two encodings of protocol v1: how a message becomes a WebSocket message, an event
+ * of the event stream and a line of a POST batch, and back.
+ */
+const ENCODINGS = Object.freeze({
+	json: Object.freeze({
+		protocol: PROTOCOLS.json,
+		binary: false,
+		contentType: 'application/x-ndjson',
+		frame: encodeFrame,
+		encode: (message) => JSON.stringify(message),
+		decode(data) {
+			if (typeof data !== 'string') {
+				throw badMessage('Protocol zmqws.v1.json expects text frames');
+			}
+			return parseJson(data);
+		},
+		decodeEvent: parseJson,
+		size: utf8Length,
+		batch: (items) => items.join('\n') + '\n',
+		label: 'JSON',
+	}),
+	msgpack: Object.freeze({
+		protocol: PROTOCOLS.msgpack,
+		binary: true,
+		contentType: 'application/vnd.msgpack',
+		// a snapshot of the bytes: the message may wait in the offline queue
+		frame: (frame) => (typeof frame === 'string' ? utf8Encoder.encode(frame) : checkedBytes(frame).slice()),
+		encode: encodeMsgpack,
+		decode(data) {
+			if (typeof data === 'string') {
+				throw badMessage('Protocol zmqws.v1.msgpack expects binary frames');
+			}
+			return msgpackMessage(msgpackBytes(data));
+		},
+		decodeEvent(text) {
+			let bytes;
+			try {
+				bytes = fromBase64(text);
+			}
+			catch (error) {
+				throw badMessage('The gateway sent an event that is not base64', error);
+			}
+			return msgpackMessage(bytes);
+		},
+		size: (bytes) => bytes.length,
+		batch(items) {
+			let length = 0;
+			for (const item of items) {
+				length += item.length;
+			}
+			const body = new Uint8Array(length);
+			let pos = 0;
+			for (const item of items) {
+				body.set(item, pos);
+				pos += item.length;
+			}
+			return body;
+		},
+		label: 'MessagePack',
+	}),
+});
 
 // ---------------------------------------------------------------------------------------
 // Small helpers
@@ -343,6 +1087,370 @@ class Emitter {
 			catch (error) {
 				report(error);
 			}
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------------------
+// Transports
+// ---------------------------------------------------------------------------------------
+// A link is one session's way to the gateway. It hands each decoded server message to
+// `events.message`, an undecodable one to `events.invalid` and its end, once, to
+// `events.closed(code, reason)`; after `close()` it reports nothing more.
+
+/** One WebSocket connection. */
+class WebSocketLink {
+	#ws;
+	#events;
+
+	constructor(WebSocketClass, url, encoding, events) {
+		const ws = new WebSocketClass(url, encoding.protocol);
+		if (encoding.binary) {
+			ws.binaryType = 'arraybuffer';
+		}
+		ws.onmessage = (event) => {
+			let message;
+			try {
+				message = encoding.decode(event.data);
+			}
+			catch (error) {
+				this.#events?.invalid(error);
+				return;
+			}
+			this.#events?.message(message);
+		};
+		ws.onclose = (event) => {
+			const ended = this.#events;
+			this.#events = null;
+			ended?.closed(event?.code ?? 1006, event?.reason ?? '');
+		};
+		ws.onerror = noop;
+		this.#ws = ws;
+		this.#events = events;
+	}
+
+	send(data) {
+		this.#ws.send(data);
+	}
+
+	close(code, reason) {
+		if (this.#events === null) {
+			return;
+		}
+		this.#events = null;
+		const ws = this.#ws;
+		ws.onmessage = null;
+		ws.onclose = null;
+		try {
+			// browsers accept only 1000 and 3000-4999 from applications
+			ws.close(code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000, reason);
+		}
+		catch (error) {
+			// closing anyway
+		}
+	}
+}
+
+const EVENT_SOURCE_CLOSED = 2;
+const POST_RETRY_FIRST_DELAY = 250;
+const POST_RETRY_MAX_DELAY = 4000;
+const DEFAULT_MAX_BATCH_SIZE = 1048576;
+
+/** The URL of the HTTP transport for a gateway's WebSocket URL: http(s), same host and path, then `suffix`. */
+function httpUrl(webSocketUrl, suffix) {
+	const url = new URL(webSocketUrl);
+	url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+	url.pathname = url.pathname.replace(/\/+$/, '') + suffix;
+	url.hash = '';
+	return url;
+}
+
+/**
+ * One session over HTTP: Server-Sent Events from `GET {path}/sse` bring the server's
+ * messages; `POST {path}/sse/{session}` takes the client's, numbered by `Zmqws-Seq`, one
+ * request at a time, batching what was sent meanwhile. A broken event stream resumes on
+ * its own (EventSource sends `Last-Event-ID`); a failed POST is sent again with the same
+ * number, which the gateway accepts only once.
+ */
+class SseLink {
+	#url;
+	#encoding;
+	#env;
+	#events;
+	#source;
+	#session = null;
+	/** The gateway ended the session itself: nothing to DELETE. */
+	#gone = false;
+	/** Encoded messages not posted yet: {data, size, fail}. */
+	#outbox = [];
+	/** The batch being posted: {seq, items, size, body}. */
+	#inFlight = null;
+	#seq = 0;
+	#flushScheduled = false;
+	#abort = null;
+	#retryTimer = null;
+	#retryDelay = POST_RETRY_FIRST_DELAY;
+	#failingSince = null;
+	#resumeTimer = null;
+	/** Upper bound of a batch's size after the gateway refused one as too large. */
+	#sizeCap = Infinity;
+
+	/**
+	 * @param {string} url the gateway's WebSocket URL
+	 * @param {object} encoding one of ENCODINGS
+	 * @param {{EventSource: Function, fetch: Function, timers: object, now: () => number,
+	 *     resumeTimeout: number, maxBatchSize: () => number | undefined}} env
+	 * @param {object} events
+	 */
+	constructor(url, encoding, env, events) {
+		this.#url = url;
+		this.#encoding = encoding;
+		this.#env = env;
+		const streamUrl = httpUrl(url, '/sse');
+		streamUrl.searchParams.set('protocol', encoding.protocol);
+		const source = new env.EventSource(streamUrl.href, { withCredentials: false });
+		source.onmessage = (event) => this.#received(event.data);
+		source.addEventListener('close', (event) => this.#closedByServer(event.data));
+		source.onerror = () => this.#streamFailed();
+		source.onopen = () => this.#clearTimer('resume');
+		this.#source = source;
+		this.#events = events;
+	}
+
+	send(data, fail) {
+		if (this.#events === null) {
+			return;
+		}
+		const size = this.#encoding.size(data) + (this.#encoding.binary ? 0 : 1);
+		this.#outbox.push({ data, size, fail });
+		if (!this.#flushScheduled && this.#inFlight === null) {
+			// what is sent in the same task goes in one POST
+			this.#flushScheduled = true;
+			queueMicrotask(() => {
+				this.#flushScheduled = false;
+				this.#flush();
+			});
+		}
+	}
+
+	close() {
+		if (this.#events !== null) {
+			this.#shutDown();
+		}
+	}
+
+	#received(data) {
+		if (this.#events === null) {
+			return;
+		}
+		let message;
+		try {
+			message = this.#encoding.decodeEvent(data);
+		}
+		catch (error) {
+			this.#events.invalid(error);
+			return;
+		}
+		if (this.#session === null && message?.op === 'welcome') {
+			if (typeof message.session !== 'string' || message.session === '') {
+				this.#end(1002, 'The welcome names no session');
+				return;
+			}
+			this.#session = message.session;
+		}
+		this.#events.message(message);
+	}
+
+	#closedByServer(data) {
+		if (this.#events === null) {
+			return;
+		}
+		let code = 1006;
+		let reason = '';
+		try {
+			const details = JSON.parse(data);
+			code = Number.isInteger(details?.code) ? details.code : code;
+			reason = typeof details?.reason === 'string' ? details.reason : reason;
+		}
+		catch (error) {
+			// a close without details
+		}
+		this.#gone = true;
+		this.#end(code, reason);
+	}
+
+	#streamFailed() {
+		if (this.#events === null) {
+			return;
+		}
+		if (this.#session === null) {
+			this.#end(1006, 'The event stream could not be opened');
+		}
+		else if (this.#source.readyState === EVENT_SOURCE_CLOSED) {
+			this.#end(1006, 'The event stream broke and could not be resumed');
+		}
+		else if (this.#resumeTimer === null) {
+			// EventSource reconnects by itself, sending Last-Event-ID; the session waits for it
+			const timeout = this.#env.resumeTimeout;
+			this.#resumeTimer = this.#env.timers.setTimeout(() => {
+				this.#resumeTimer = null;
+				this.#end(1006, `The event stream did not resume within ${timeout} ms`);
+			}, timeout);
+		}
+	}
+
+	#flush() {
+		if (this.#events === null || this.#inFlight !== null || this.#outbox.length === 0 || this.#session === null) {
+			return;
+		}
+		const cap = Math.min(this.#env.maxBatchSize() || DEFAULT_MAX_BATCH_SIZE, this.#sizeCap);
+		let count = 0;
+		let size = 0;
+		while (count < this.#outbox.length && (count === 0 || size + this.#outbox[count].size <= cap)) {
+			size += this.#outbox[count].size;
+			count++;
+		}
+		const items = this.#outbox.splice(0, count);
+		this.#inFlight = { seq: ++this.#seq, items, size, body: this.#encoding.batch(items.map((item) => item.data)) };
+		this.#post();
+	}
+
+	#post() {
+		const batch = this.#inFlight;
+		const controller = typeof AbortController === 'function' ? new AbortController() : null;
+		this.#abort = controller;
+		let response;
+		try {
+			response = this.#env.fetch(this.#sessionUrl(), {
+				method: 'POST',
+				headers: { 'Content-Type': this.#encoding.contentType, 'Zmqws-Seq': String(batch.seq) },
+				body: batch.body,
+				credentials: 'same-origin',
+				cache: 'no-store',
+				signal: controller?.signal,
+			});
+		}
+		catch (error) {
+			response = Promise.reject(error);
+		}
+		Promise.resolve(response).then((answer) => this.#posted(batch, answer.status),
+			(error) => this.#postFailed(batch, messageOf(error)));
+	}
+
+	#posted(batch, status) {
+		if (this.#events === null || this.#inFlight !== batch) {
+			return;
+		}
+		this.#abort = null;
+		if (status >= 200 && status < 300) {
+			this.#inFlight = null;
+			this.#failingSince = null;
+			this.#retryDelay = POST_RETRY_FIRST_DELAY;
+			this.#flush();
+		}
+		else if (status === 413) {
+			this.#refusedAsTooLarge(batch);
+		}
+		else if (status === 404) {
+			this.#gone = true;
+			this.#end(1006, 'The gateway no longer knows the session (HTTP 404)');
+		}
+		else if (status === 401 || status === 403) {
+			this.#end(1008, `The gateway refused the session's messages (HTTP ${status})`);
+		}
+		else if (status === 408 || status === 429 || status >= 500) {
+			this.#retry(batch, `HTTP ${status}`);
+		}
+		else {
+			this.#end(1002, `The gateway refused a batch of messages (HTTP ${status})`);
+		}
+	}
+
+	#refusedAsTooLarge(batch) {
+		// the gateway did not take the number: the next batch uses it again
+		this.#seq--;
+		this.#inFlight = null;
+		this.#sizeCap = Math.max(1, batch.size - 1);
+		if (batch.items.length > 1) {
+			this.#outbox.unshift(...batch.items);
+		}
+		else {
+			batch.items[0].fail?.(new ZmqwsError('message_too_large',
+				`The message is larger than the gateway accepts in one POST (${batch.size} bytes)`));
+		}
+		this.#flush();
+	}
+
+	#postFailed(batch, why) {
+		if (this.#events !== null && this.#inFlight === batch) {
+			this.#abort = null;
+			this.#retry(batch, why);
+		}
+	}
+
+	/** Posts the same batch with the same number again, after a growing delay. */
+	#retry(batch, why) {
+		const now = this.#env.now();
+		this.#failingSince ??= now;
+		const timeout = this.#env.resumeTimeout;
+		if (now - this.#failingSince >= timeout) {
+			this.#end(1006, `Messages could not be posted for ${timeout} ms (${why})`);
+			return;
+		}
+		const delay = this.#retryDelay;
+		this.#retryDelay = Math.min(POST_RETRY_MAX_DELAY, delay * 2);
+		this.#retryTimer = this.#env.timers.setTimeout(() => {
+			this.#retryTimer = null;
+			if (this.#events !== null && this.#inFlight === batch) {
+				this.#post();
+			}
+		}, delay);
+	}
+
+	#sessionUrl() {
+		return httpUrl(this.#url, '/sse/' + encodeURIComponent(this.#session)).href;
+	}
+
+	#end(code, reason) {
+		const events = this.#events;
+		this.#shutDown();
+		events.closed(code, reason);
+	}
+
+	#shutDown() {
+		this.#events = null;
+		const source = this.#source;
+		source.onmessage = null;
+		source.onerror = null;
+		source.onopen = null;
+		source.close();
+		this.#clearTimer('resume');
+		this.#clearTimer('retry');
+		this.#abort?.abort();
+		this.#abort = null;
+		this.#outbox = [];
+		this.#inFlight = null;
+		if (this.#session !== null && !this.#gone) {
+			try {
+				Promise.resolve(this.#env.fetch(this.#sessionUrl(), { method: 'DELETE', credentials: 'same-origin', keepalive: true }))
+					.catch(noop);
+			}
+			catch (error) {
+				// the session expires on the gateway anyway
+			}
+		}
+	}
+
+	#clearTimer(name) {
+		const handle = name === 'resume' ? this.#resumeTimer : this.#retryTimer;
+		if (handle !== null) {
+			this.#env.timers.clearTimeout(handle);
+		}
+		if (name === 'resume') {
+			this.#resumeTimer = null;
+		}
+		else {
+			this.#retryTimer = null;
 		}
 	}
 }
@@ -535,7 +1643,9 @@ export class CallStream {
  * `connecting`, `open`, `reconnecting` (details: attempt, delay, code, reason),
  * `closed`, `welcome` (the welcome message), `authenticated` ({user, expiresAt}),
  * `authfailed` (error), `error` (errors no operation claims, e.g. a failed
- * subscription), `dropped` (count of published messages lost for a slow reader).
+ * subscription), `dropped` (count of published messages lost for a slow reader),
+ * `fallback` ({transport, code, reason}: the WebSocket failed before its welcome and the
+ * HTTP transport takes over).
  */
 export class Connection extends Emitter {
 	/** @type {string} */
@@ -552,8 +1662,24 @@ export class Connection extends Emitter {
 	expiresAt = null;
 	/** Successful connections so far (the first included). */
 	connectCount = 0;
+	/**
+	 * The transport of the current connection or attempt: `websocket`, or `sse` for
+	 * Server-Sent Events and POST. @type {'websocket' | 'sse'}
+	 */
+	transport;
+	/** The HTTP version the gateway reported in the welcome (`1.1` or `2`), or null. @type {string | null} */
+	http = null;
+	/** The encoding of the messages. @type {'json' | 'msgpack'} */
+	encoding;
 
+	#codec;
+	/** The transport for this and later connections, or null while `auto` has not decided. */
+	#chosen;
 	#WebSocket;
+	#EventSource;
+	#fetch;
+	#fallbackAfter;
+	#resumeTimeout;
 	#timers;
 	#random;
 	#now;
@@ -563,14 +1689,13 @@ export class Connection extends Emitter {
 	#authRefreshMargin;
 	#token;
 
-	#ws = null;
+	#link = null;
 	#generation = 0;
 	#online = false;
 	#closedByUser = false;
 	#attempt = 0;
-	#reconnectTimer = null;
-	#handshakeTimer = null;
-	#refreshTimer = null;
+	/** Pending timers by name: reconnect, handshake, fallback, refresh. */
+	#timerHandles = new Map();
 	#authWaiter = null;
 	#authChain = Promise.resolve();
 
@@ -599,10 +1724,15 @@ export class Connection extends Emitter {
 	constructor(url, options = {}) {
 		super();
 		this.url = resolveUrl(url);
-		this.#WebSocket = options.WebSocket ?? globalThis.WebSocket;
-		if (typeof this.#WebSocket !== 'function') {
-			throw new TypeError('No WebSocket implementation: pass options.WebSocket');
+		const encoding = options.encoding ?? 'json';
+		if (!Object.hasOwn(ENCODINGS, encoding)) {
+			throw new TypeError(`Unknown encoding '${encoding}': use 'json' or 'msgpack'`);
 		}
+		this.encoding = encoding;
+		this.#codec = ENCODINGS[encoding];
+		this.#chosen = this.#chooseTransport(options);
+		this.#fallbackAfter = options.fallbackAfter ?? 4000;
+		this.#resumeTimeout = options.resumeTimeout ?? 15000;
 		this.#timers = {
 			setTimeout: options.timers?.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms)),
 			clearTimeout: options.timers?.clearTimeout ?? ((handle) => globalThis.clearTimeout(handle)),
@@ -621,6 +1751,29 @@ export class Connection extends Emitter {
 				this.emit('connecting', {});
 			}
 		});
+	}
+
+	/** The transport option and the implementations at hand decide; null means try the WebSocket first. */
+	#chooseTransport(options) {
+		const transport = options.transport ?? 'auto';
+		if (transport !== 'auto' && transport !== 'websocket' && transport !== 'sse') {
+			throw new TypeError(`Unknown transport '${transport}': use 'auto', 'websocket' or 'sse'`);
+		}
+		this.#WebSocket = options.WebSocket ?? globalThis.WebSocket;
+		this.#EventSource = options.EventSource ?? globalThis.EventSource;
+		this.#fetch = options.fetch ?? (typeof globalThis.fetch === 'function' ? (input, init) => globalThis.fetch(input, init) : null);
+		const webSocket = typeof this.#WebSocket === 'function';
+		const sse = typeof this.#EventSource === 'function' && typeof this.#fetch === 'function';
+		if ((transport === 'websocket' || (transport === 'auto' && !sse)) && !webSocket) {
+			throw new TypeError('No WebSocket implementation: pass options.WebSocket');
+		}
+		if ((transport === 'sse' || (transport === 'auto' && !webSocket)) && !sse) {
+			throw new TypeError('No EventSource or fetch implementation: pass options.EventSource and options.fetch');
+		}
+		if (transport === 'auto') {
+			return webSocket && sse ? null : webSocket ? 'websocket' : 'sse';
+		}
+		return transport;
 	}
 
 	/** Whether operations go out at once (the connection is open). */
@@ -668,7 +1821,7 @@ export class Connection extends Emitter {
 	 * @returns {Promise<Array<string | Uint8Array>>}
 	 */
 	request(endpoint, message, options = {}) {
-		return this.#socketOperation('REQ', endpoint, 'request', message, options, (reply) => reply.frames.map(decodeFrame));
+		return this.#socketOperation('REQ', endpoint, 'request', message, options, (reply) => reply.frames.map(receivedFrame));
 	}
 
 	/**
@@ -686,7 +1839,7 @@ export class Connection extends Emitter {
 		let frames;
 		try {
 			checkName(endpoint, 'endpoint');
-			frames = encodeMessage(message);
+			frames = framesOf(message).map(this.#codec.frame);
 		}
 		catch (error) {
 			return Promise.reject(error);
@@ -748,7 +1901,7 @@ export class Connection extends Emitter {
 			if (entry.subscriptions.size === 0 && socket.topics.get(key) === entry) {
 				socket.topics.delete(key);
 				if (this.#online && socket.status !== 'new') {
-					this.#send({ op: 'unsubscribe', sid: socket.sid, topic: encodeFrame(topic) });
+					this.#send({ op: 'unsubscribe', sid: socket.sid, topic: this.#codec.frame(topic) });
 				}
 			}
 		});
@@ -758,7 +1911,7 @@ export class Connection extends Emitter {
 
 	#sendSubscribe(socket, entry) {
 		socket.subscribing.push(entry);
-		this.#send({ op: 'subscribe', sid: socket.sid, topic: encodeFrame(entry.topic) });
+		this.#send({ op: 'subscribe', sid: socket.sid, topic: this.#codec.frame(entry.topic) });
 	}
 
 	#subscribePath(path, handler) {
@@ -990,12 +2143,11 @@ export class Connection extends Emitter {
 		if (this.expiresAt !== null && typeof this.#token === 'function') {
 			const delay = Math.min(MAX_TIMER, Math.max(0, this.expiresAt - this.#now() - this.#authRefreshMargin));
 			const generation = this.#generation;
-			this.#refreshTimer = this.#timers.setTimeout(() => {
-				this.#refreshTimer = null;
+			this.#startTimer('refresh', delay, () => {
 				if (generation === this.#generation && this.#online) {
 					this.#authenticate(generation).catch((error) => this.emit('authfailed', error));
 				}
-			}, delay);
+			});
 		}
 		const waiter = this.#authWaiter;
 		this.#authWaiter = null;
@@ -1016,51 +2168,49 @@ export class Connection extends Emitter {
 		}
 		this.#closedByUser = true;
 		this.#clearTimer('reconnect');
-		const ws = this.#ws;
 		const error = new DisconnectedError('The connection was closed by the client');
-		this.#drop(error);
-		if (ws) {
-			try {
-				ws.close(1000, 'Client closed');
-			}
-			catch (failure) {
-				// already closing
-			}
-		}
+		this.#drop(error, 1000, 'Client closed');
 		this.#failQueued(error);
 		this.#setState('closed', { code: 1000, reason: 'Client closed' });
 	}
 
 	#open() {
 		const generation = ++this.#generation;
-		let ws;
+		this.transport = this.#chosen ?? 'websocket';
+		const events = {
+			message: (message) => {
+				if (generation === this.#generation) {
+					this.#receive(message, generation);
+				}
+			},
+			invalid: (error) => {
+				if (generation === this.#generation) {
+					this.emit('error', error);
+				}
+			},
+			closed: (code, reason) => this.#lost(generation, code, reason),
+		};
 		try {
-			ws = new this.#WebSocket(this.url, PROTOCOL);
+			this.#link = this.transport === 'sse'
+				? new SseLink(this.url, this.#codec, {
+					EventSource: this.#EventSource,
+					fetch: this.#fetch,
+					timers: this.#timers,
+					now: this.#now,
+					resumeTimeout: this.#resumeTimeout,
+					maxBatchSize: () => this.limits?.maxBatchSize,
+				}, events)
+				: new WebSocketLink(this.#WebSocket, this.url, this.#codec, events);
 		}
 		catch (error) {
 			this.#lost(generation, 1006, messageOf(error));
 			return;
 		}
-		this.#ws = ws;
-		this.#handshakeTimer = this.#timers.setTimeout(() => {
-			this.#handshakeTimer = null;
-			if (generation === this.#generation) {
-				try {
-					ws.close(4000, 'Handshake timed out');
-				}
-				catch (error) {
-					// closing anyway
-				}
-				this.#lost(generation, 4000, 'Handshake timed out');
-			}
-		}, this.#handshakeTimeout);
-		ws.onmessage = (event) => {
-			if (generation === this.#generation) {
-				this.#receive(event.data, generation);
-			}
-		};
-		ws.onclose = (event) => this.#lost(generation, event?.code ?? 1006, event?.reason ?? '');
-		ws.onerror = noop;
+		this.#startTimer('handshake', this.#handshakeTimeout, () => this.#lost(generation, 4000, 'Handshake timed out'));
+		if (this.#chosen === null) {
+			this.#startTimer('fallback', this.#fallbackAfter,
+				() => this.#lost(generation, 4000, `No welcome within ${this.#fallbackAfter} ms`));
+		}
 	}
 
 	#lost(generation, code, reason) {
@@ -1068,7 +2218,14 @@ export class Connection extends Emitter {
 			return;
 		}
 		const detail = reason ? `${code}: ${reason}` : `${code}`;
-		this.#drop(new DisconnectedError(`The connection was lost (${detail})`));
+		this.#drop(new DisconnectedError(`The connection was lost (${detail})`), code, reason);
+		if (this.#chosen === null) {
+			// auto: the WebSocket failed before its welcome; the HTTP transport takes over for good
+			this.#chosen = 'sse';
+			this.emit('fallback', { transport: 'sse', code, reason });
+			this.#open();
+			return;
+		}
 		if (!this.#reconnect || this.#attempt >= this.#reconnect.maxAttempts) {
 			this.#closedByUser = true;
 			this.#failQueued(new DisconnectedError(`The connection closed (${detail})`));
@@ -1077,10 +2234,7 @@ export class Connection extends Emitter {
 		}
 		const attempt = ++this.#attempt;
 		const delay = this.backoffDelay(attempt);
-		this.#reconnectTimer = this.#timers.setTimeout(() => {
-			this.#reconnectTimer = null;
-			this.#open();
-		}, delay);
+		this.#startTimer('reconnect', delay, () => this.#open());
 		this.#setState('reconnecting', { attempt, delay, code, reason });
 	}
 
@@ -1097,20 +2251,21 @@ export class Connection extends Emitter {
 		return Math.round(base * (1 - settings.jitter * this.#random()));
 	}
 
-	/** Forgets the current WebSocket and fails what was in flight on it with `error`. */
-	#drop(error) {
+	/**
+	 * Closes the current connection (with `code` and `reason` if it is still open) and fails
+	 * what was in flight on it with `error`.
+	 */
+	#drop(error, code, reason) {
 		this.#generation++;
-		const ws = this.#ws;
-		this.#ws = null;
-		if (ws) {
-			ws.onmessage = null;
-			ws.onclose = null;
-			ws.onopen = null;
-		}
+		const link = this.#link;
+		this.#link = null;
+		link?.close(code, reason);
 		this.#online = false;
 		this.#clearTimer('handshake');
+		this.#clearTimer('fallback');
 		this.#clearTimer('refresh');
 		this.session = null;
+		this.http = null;
 		const auth = this.#authWaiter;
 		this.#authWaiter = null;
 		auth?.reject(error);
@@ -1146,19 +2301,18 @@ export class Connection extends Emitter {
 		}
 	}
 
+	#startTimer(name, delay, run) {
+		this.#clearTimer(name);
+		this.#timerHandles.set(name, this.#timers.setTimeout(() => {
+			this.#timerHandles.delete(name);
+			run();
+		}, delay));
+	}
+
 	#clearTimer(name) {
-		const field = name === 'reconnect' ? this.#reconnectTimer : name === 'handshake' ? this.#handshakeTimer : this.#refreshTimer;
-		if (field !== null) {
-			this.#timers.clearTimeout(field);
-		}
-		if (name === 'reconnect') {
-			this.#reconnectTimer = null;
-		}
-		else if (name === 'handshake') {
-			this.#handshakeTimer = null;
-		}
-		else {
-			this.#refreshTimer = null;
+		if (this.#timerHandles.has(name)) {
+			this.#timers.clearTimeout(this.#timerHandles.get(name));
+			this.#timerHandles.delete(name);
 		}
 	}
 
@@ -1209,7 +2363,7 @@ export class Connection extends Emitter {
 			socket.status = 'opening';
 			for (const topic of socket.topics.values()) {
 				socket.subscribing.push(topic);
-				this.#raw({ op: 'subscribe', sid: socket.sid, topic: encodeFrame(topic.topic) });
+				this.#raw({ op: 'subscribe', sid: socket.sid, topic: this.#codec.frame(topic.topic) });
 			}
 		}
 		for (const entry of this.#paths.values()) {
@@ -1287,9 +2441,18 @@ export class Connection extends Emitter {
 	}
 
 	#transmit(entry) {
-		const text = JSON.stringify(entry.message);
-		const limit = this.limits?.maxMessageSize;
-		if (limit && text.length * 3 > limit && utf8Encoder.encode(text).length > limit) {
+		let data;
+		try {
+			data = this.#codec.encode(entry.message);
+		}
+		catch (error) {
+			this.#settle(entry);
+			entry.reject(error);
+			return;
+		}
+		// one WebSocket message, or one POST, must not be larger than the gateway takes
+		const limit = this.transport === 'sse' ? this.limits?.maxBatchSize : this.limits?.maxMessageSize;
+		if (limit && (typeof data === 'string' ? data.length * 3 > limit && utf8Length(data) > limit : data.length > limit)) {
 			this.#settle(entry);
 			entry.reject(new ZmqwsError('message_too_large', `The message is larger than the gateway accepts (${limit} bytes)`,
 				{ failedOp: entry.message.op, id: entry.id }));
@@ -1300,7 +2463,22 @@ export class Connection extends Emitter {
 		if (entry.methods) {
 			this.#methodWaiters.push(entry);
 		}
-		this.#ws.send(text);
+		this.#link.send(data, (error) => this.#failSent(entry, error));
+	}
+
+	/** Fails an operation the transport could not deliver. */
+	#failSent(entry, error) {
+		if (entry.methods) {
+			const index = this.#methodWaiters.indexOf(entry);
+			if (index >= 0) {
+				this.#methodWaiters.splice(index, 1);
+				entry.reject(error);
+			}
+		}
+		else if (this.#pending.get(entry.id) === entry) {
+			this.#settle(entry);
+			entry.reject(error);
+		}
 	}
 
 	/** Forgets an operation, removing it from the queue; sends `cancel` for a running call. */
@@ -1329,23 +2507,20 @@ export class Connection extends Emitter {
 	}
 
 	#raw(message) {
-		this.#ws.send(JSON.stringify(message));
+		this.#link.send(this.#codec.encode(message), (error) => this.emit('error', error));
 	}
 
 	// --- receiving -------------------------------------------------------------------------
 
-	#receive(data, generation) {
-		let message;
-		try {
-			message = JSON.parse(data);
-		}
-		catch (error) {
-			this.emit('error', new ZmqwsError('bad_message', 'The gateway sent a message that is not JSON'));
-			return;
-		}
+	#receive(message, generation) {
 		switch (message?.op) {
 			case 'welcome':
+				if (this.#chosen === null) {
+					this.#chosen = this.transport;
+					this.#clearTimer('fallback');
+				}
 				this.session = message.session ?? null;
+				this.http = typeof message.http === 'string' ? message.http : null;
 				this.limits = message.limits ?? null;
 				// the user the handshake authenticated (session cookie, Basic, bearer token)
 				this.user = typeof message.user === 'string' ? message.user : null;
@@ -1383,7 +2558,7 @@ export class Connection extends Emitter {
 				else {
 					const socket = this.#socketsBySid.get(message.sid);
 					if (socket) {
-						const key = topicKey(decodeFrame(message.topic));
+						const key = topicKey(receivedFrame(message.topic));
 						this.#confirm(socket.subscribing, (entry) => entry.key === key, socket.topics.get(key));
 					}
 				}
@@ -1438,7 +2613,7 @@ export class Connection extends Emitter {
 		if (!socket || !Array.isArray(message.frames) || message.frames.length === 0) {
 			return;
 		}
-		const frames = message.frames.map(decodeFrame);
+		const frames = message.frames.map(receivedFrame);
 		const first = frames[0];
 		const firstBytes = typeof first === 'string' ? null : first;
 		let firstUtf8 = null;
@@ -1488,15 +2663,16 @@ export class Connection extends Emitter {
 		const entry = this.#functions.get(message.function);
 		const acknowledged = message.cid !== undefined && message.cid !== null;
 		const answer = (body) => {
-			if (acknowledged && generation === this.#generation && this.#ws) {
-				let text;
+			if (acknowledged && generation === this.#generation && this.#link) {
+				let data;
 				try {
-					text = JSON.stringify({ op: 'return', cid: message.cid, ...body });
+					data = this.#codec.encode({ op: 'return', cid: message.cid, ...body });
 				}
 				catch (error) {
-					text = JSON.stringify({ op: 'return', cid: message.cid, error: 'The result cannot be sent as JSON: ' + messageOf(error) });
+					data = this.#codec.encode({ op: 'return', cid: message.cid,
+						error: `The result cannot be sent as ${this.#codec.label}: ${messageOf(error)}` });
 				}
-				this.#ws.send(text);
+				this.#link.send(data, (error) => this.emit('error', error));
 			}
 		};
 		if (!entry) {
@@ -1659,12 +2835,20 @@ export function connect(url, options) {
 /**
  * @typedef {string | Uint8Array | ArrayBuffer | ArrayBufferView} Frame
  * @typedef {object} ConnectOptions
+ * @property {'auto' | 'websocket' | 'sse'} [transport] `auto` (default): the WebSocket, or Server-Sent
+ *     Events and POST when the WebSocket fails before its welcome
+ * @property {'json' | 'msgpack'} [encoding] the message encoding (default `json`)
+ * @property {number} [fallbackAfter] auto: ms to wait for the WebSocket's welcome before falling back (default 4000)
+ * @property {number} [resumeTimeout] sse: ms a broken event stream or failing POSTs may take to recover
+ *     before a new session is made (default 15000)
  * @property {string | (() => string | Promise<string>)} [token] sent with `auth` after each welcome
  * @property {false | {initialDelay?: number, maxDelay?: number, factor?: number, jitter?: number, maxAttempts?: number}} [reconnect]
  * @property {number} [maxQueue] operations kept while offline (default 100)
  * @property {number} [handshakeTimeout] ms from connecting until ready (default 10000)
  * @property {number} [authRefreshMargin] ms before `expiresAt` to authenticate again (default 30000)
  * @property {typeof WebSocket} [WebSocket] the WebSocket class to use
+ * @property {typeof EventSource} [EventSource] the EventSource class to use
+ * @property {typeof fetch} [fetch] the fetch function to use
  * @property {{setTimeout: Function, clearTimeout: Function}} [timers] for tests
  * @property {() => number} [random] for tests
  * @property {() => number} [now] for tests
