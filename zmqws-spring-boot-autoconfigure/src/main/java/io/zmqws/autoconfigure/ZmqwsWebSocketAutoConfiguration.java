@@ -1,5 +1,7 @@
 package io.zmqws.autoconfigure;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import io.zmqws.protocol.ProtocolCodecs;
@@ -36,6 +38,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.security.web.server.authentication.logout.ServerLogoutHandler;
 import org.springframework.util.StringUtils;
+import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -153,9 +156,20 @@ public final class ZmqwsWebSocketAutoConfiguration {
 		@ConditionalOnMissingBean(name = "zmqwsSseHandlerMapping")
 		HandlerMapping zmqwsSseHandlerMapping(ZmqwsProperties properties, ZmqwsSseHandler handler) {
 			String base = ssePath(properties);
-			SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(
-					Map.of(base, handler, base + "/{" + ZmqwsSseHandler.SESSION_VARIABLE + "}", handler));
+			String session = base + "/{" + ZmqwsSseHandler.SESSION_VARIABLE + "}";
+			SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of(base, handler, session, handler));
 			mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+			List<String> origins = properties.getWebsocket().getAllowedOrigins();
+			if (!origins.isEmpty()) {
+				// pages of other origins read the stream and post with CORS (and no cookies)
+				CorsConfiguration cors = new CorsConfiguration();
+				cors.setAllowedOriginPatterns(List.copyOf(origins));
+				cors.setAllowedMethods(List.of("GET", "POST", "DELETE"));
+				cors.setAllowedHeaders(List.of(ZmqwsSseHandler.SEQ_HEADER, "Content-Type", "Last-Event-ID",
+						"Authorization"));
+				cors.setMaxAge(Duration.ofMinutes(30));
+				mapping.setCorsConfigurations(Map.of(base, cors, session, cors));
+			}
 			return mapping;
 		}
 

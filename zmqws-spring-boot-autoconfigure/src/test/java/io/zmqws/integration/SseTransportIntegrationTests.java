@@ -54,6 +54,7 @@ class SseTransportIntegrationTests {
 		registry.add("zmqws.sse.max-batch-size", () -> "64KB");
 		registry.add("zmqws.websocket.max-frame-size", () -> "16KB");
 		registry.add("zmqws.websocket.ping-interval", () -> "200ms");
+		registry.add("zmqws.websocket.allowed-origins", () -> "https://app.example");
 	}
 
 	@AfterAll
@@ -290,6 +291,30 @@ class SseTransportIntegrationTests {
 		try (SseClient client = SseClient.open(this.http, this.base, "", Map.of("Origin", "https://evil.example"),
 				WsClient.JSON::readTree)) {
 			assertThat(client.status()).isEqualTo(403);
+		}
+	}
+
+	@Test
+	void allowedOtherOriginGetsCorsForTheStreamAndThePosts() throws Exception {
+		try (SseClient client = SseClient.open(this.http, this.base, "", Map.of("Origin", "https://app.example"),
+				WsClient.JSON::readTree)) {
+			assertThat(client.status()).isEqualTo(200);
+			assertThat(client.response().headers().firstValue("Access-Control-Allow-Origin"))
+				.hasValue("https://app.example");
+			client.awaitOp("welcome", null);
+			java.net.http.HttpRequest preflight = java.net.http.HttpRequest
+				.newBuilder(URI.create(this.base + "/sse/" + client.session()))
+				.method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+				.header("Origin", "https://app.example")
+				.header("Access-Control-Request-Method", "POST")
+				.header("Access-Control-Request-Headers", "zmqws-seq, content-type")
+				.build();
+			java.net.http.HttpResponse<Void> answer = this.http.send(preflight,
+					java.net.http.HttpResponse.BodyHandlers.discarding());
+			assertThat(answer.statusCode()).isEqualTo(200);
+			assertThat(answer.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example");
+			assertThat(answer.headers().firstValue("Access-Control-Allow-Methods")).hasValueSatisfying(
+					(methods) -> assertThat(methods).contains("POST"));
 		}
 	}
 
