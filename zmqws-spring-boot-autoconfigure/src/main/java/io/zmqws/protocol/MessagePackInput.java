@@ -75,8 +75,20 @@ final class MessagePackInput {
 		return text(this.unpacker.unpackRawStringHeader());
 	}
 
-	/** Reads a value that is a field of the top-level map. */
+	/** Reads a field of the top-level map that holds a free JSON value, where a {@code bin} is a base64 string. */
 	JsonNode value() throws IOException {
+		return value(1);
+	}
+
+	/**
+	 * Reads a field of the top-level map that holds neither a free value nor a frame: a
+	 * {@code bin} there stands for no JSON value and is kept as a {@link BinaryNode}, for
+	 * the field's type check to refuse.
+	 */
+	JsonNode field() throws IOException {
+		if (nextType() == ValueType.BINARY) {
+			return BinaryNode.valueOf(payload(this.unpacker.unpackBinaryHeader()));
+		}
 		return value(1);
 	}
 

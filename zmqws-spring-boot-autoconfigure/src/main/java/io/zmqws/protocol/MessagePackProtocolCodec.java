@@ -129,7 +129,8 @@ public final class MessagePackProtocolCodec implements ProtocolCodec {
 				fields.values[i] = switch (name) {
 					case "frames" -> in.frames();
 					case "topic" -> in.frame();
-					default -> in.value();
+					case "value", "error", "args", "kwargs" -> in.value();
+					default -> in.field();
 				};
 			}
 			if (in.hasNext()) {

@@ -140,15 +140,14 @@ final class MessagePackWriter extends ServerMessageWriter {
 		}
 	}
 
+	/** A decimal as JSON writes it: digits alone (an integer) when its scale is 0, a float otherwise. */
 	private void decimal(BigDecimal value) throws IOException {
-		if (value.scale() <= 0 && value.precision() - value.scale() <= 19) {
-			BigInteger integer = value.toBigIntegerExact();
-			if (integer.bitLength() < Long.SIZE) {
-				this.packer.packLong(integer.longValue());
-				return;
-			}
+		if (value.scale() == 0) {
+			integer(value.unscaledValue());
 		}
-		this.packer.packDouble(value.doubleValue());
+		else {
+			this.packer.packDouble(value.doubleValue());
+		}
 	}
 
 	private void pojo(Object pojo) throws IOException {
