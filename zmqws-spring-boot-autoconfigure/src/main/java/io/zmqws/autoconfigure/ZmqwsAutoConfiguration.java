@@ -6,9 +6,11 @@ import io.zmqws.pubsub.EventGuard;
 import io.zmqws.pubsub.ZmqwsTemplate;
 import io.zmqws.security.AccessPolicy;
 import io.zmqws.protocol.ProtocolCodec;
+import io.zmqws.protocol.MessagePackProtocolCodec;
 import io.zmqws.protocol.ProtocolCodecs;
 import io.zmqws.session.SessionSettings;
 import io.zmqws.socket.ZmqEndpoints;
+import org.msgpack.core.MessagePack;
 import org.zeromq.ZMQ;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
 /**
@@ -69,6 +72,20 @@ public final class ZmqwsAutoConfiguration {
 	@Order(0)
 	JsonProtocolCodec zmqwsJsonProtocolCodec() {
 		return new JsonProtocolCodec();
+	}
+
+	/** MessagePack ({@code zmqws.v1.msgpack}) when msgpack-core is on the class path. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MessagePack.class)
+	static class MessagePackConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@Order(10)
+		MessagePackProtocolCodec zmqwsMessagePackProtocolCodec() {
+			return new MessagePackProtocolCodec();
+		}
+
 	}
 
 	@Bean

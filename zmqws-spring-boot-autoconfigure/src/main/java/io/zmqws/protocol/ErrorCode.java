@@ -6,7 +6,7 @@ package io.zmqws.protocol;
  */
 public enum ErrorCode {
 
-	/** The message is not valid JSON, not an object, or not a text frame. */
+	/** The message cannot be read: not valid JSON or MessagePack, not an object, or the wrong kind of frame. */
 	BAD_MESSAGE("bad_message"),
 	/** The {@code op} field names no known operation. */
 	UNKNOWN_OP("unknown_op"),

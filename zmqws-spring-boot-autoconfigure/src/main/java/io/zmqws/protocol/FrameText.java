@@ -6,7 +6,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Decides whether a ZeroMQ frame can travel as a JSON string without changing a byte.
+ * Decides whether bytes are valid UTF-8 text, e.g. whether a ZeroMQ frame can travel as
+ * a JSON string without changing a byte.
  */
 final class FrameText {
 
@@ -15,14 +16,19 @@ final class FrameText {
 
 	/** The frame as text if it is valid UTF-8, otherwise {@code null}. */
 	static String asText(byte[] frame) {
-		if (isAscii(frame)) {
-			return new String(frame, StandardCharsets.ISO_8859_1);
+		return asText(frame, 0, frame.length);
+	}
+
+	/** The {@code length} bytes at {@code offset} as text if they are valid UTF-8, otherwise {@code null}. */
+	static String asText(byte[] bytes, int offset, int length) {
+		if (isAscii(bytes, offset, length)) {
+			return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
 		}
 		try {
 			return StandardCharsets.UTF_8.newDecoder()
 				.onMalformedInput(CodingErrorAction.REPORT)
 				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(frame))
+				.decode(ByteBuffer.wrap(bytes, offset, length))
 				.toString();
 		}
 		catch (CharacterCodingException ex) {
@@ -30,9 +36,14 @@ final class FrameText {
 		}
 	}
 
-	private static boolean isAscii(byte[] frame) {
-		for (byte b : frame) {
-			if (b < 0) {
+	/** Whether the {@code length} bytes at {@code offset} are valid UTF-8. */
+	static boolean isText(byte[] bytes, int offset, int length) {
+		return isAscii(bytes, offset, length) || asText(bytes, offset, length) != null;
+	}
+
+	private static boolean isAscii(byte[] bytes, int offset, int length) {
+		for (int i = offset, end = offset + length; i < end; i++) {
+			if (bytes[i] < 0) {
 				return false;
 			}
 		}

@@ -25,8 +25,12 @@ public sealed interface ServerMessage {
 		}
 	}
 
-	/** The limits a client must respect on this connection. */
-	record Limits(long maxMessageSize, int maxSockets, int maxSubscriptions, int maxPendingRequests) {
+	/**
+	 * The limits a client must respect on this connection; {@code maxBatchSize} (the
+	 * largest {@code POST} body) only on the HTTP fallback, else {@code null}.
+	 */
+	record Limits(long maxMessageSize, int maxSockets, int maxSubscriptions, int maxPendingRequests,
+			Long maxBatchSize) {
 	}
 
 	/** Virtual socket {@code sid} is open on {@code endpoint}, a socket of {@code type}. */

@@ -131,7 +131,8 @@ public class ZmqwsSseHandler implements WebHandler, SmartLifecycle {
 							SseEvents.close(new CloseReason(CloseCodes.POLICY_VIOLATION, "Too many connections"))));
 				}
 				SessionInfo info = new SessionInfo(UUID.randomUUID().toString(), codec.subprotocol(), user,
-						exchange.getRequest().getRemoteAddress(), webSessionId.orElse(null), "sse", http);
+						exchange.getRequest().getRemoteAddress(), webSessionId.orElse(null), "sse", http,
+						(long) this.settings.maxBatchSize());
 				ZmqwsSession session = new ZmqwsSession(info, this.services);
 				SseConnection connection = new SseConnection(session, codec, (user != null) ? user.getName() : null,
 						this.settings, this.webSessions, () -> forget(info.id()));

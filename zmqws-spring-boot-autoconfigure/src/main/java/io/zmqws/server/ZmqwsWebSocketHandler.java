@@ -112,7 +112,7 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 			.defaultIfEmpty(Optional.empty())
 			.flatMap((principal) -> serve(webSocket, codec,
 					new SessionInfo(UUID.randomUUID().toString(), codec.subprotocol(), principal.orElse(null),
-							handshake.getRemoteAddress(), webSessionId, "websocket", http)));
+							handshake.getRemoteAddress(), webSessionId, "websocket", http, null)));
 	}
 
 	private Mono<Void> serve(WebSocketSession webSocket, ProtocolCodec codec, SessionInfo info) {

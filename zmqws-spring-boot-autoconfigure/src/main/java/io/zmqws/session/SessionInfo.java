@@ -14,7 +14,9 @@ import java.security.Principal;
  * {@code null}
  * @param transport {@code websocket} or {@code sse}
  * @param http the HTTP version the transport runs on: {@code 1.1} or {@code 2}
+ * @param maxBatchSize the largest batch of client messages the transport takes in one
+ * request, or {@code null} when it takes one message at a time
  */
 public record SessionInfo(String id, String protocol, Principal principal, InetSocketAddress remoteAddress,
-		String webSessionId, String transport, String http) {
+		String webSessionId, String transport, String http, Long maxBatchSize) {
 }

@@ -122,7 +122,7 @@ public final class ZmqwsSession implements BrowserConnection {
 		this.outbound.offer(new ServerMessage.Welcome(info.protocol(), info.id(),
 				(info.principal() != null) ? info.principal().getName() : null, info.transport(), info.http(),
 				new ServerMessage.Limits(settings.maxMessageSize(), settings.maxSockets(), settings.maxSubscriptions(),
-						settings.maxPendingRequests())));
+						settings.maxPendingRequests(), info.maxBatchSize())));
 		connections.add(this);
 		scheduleExpiry();
 	}

@@ -15,6 +15,7 @@ import io.zmqws.socket.ZmqEndpoints;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.msgpack.core.MessagePack;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.WebsocketServerSpec;
 
@@ -89,10 +90,17 @@ class ZmqwsWebSocketAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(ExtraCodec.class).run((context) -> {
 			ProtocolCodecs codecs = context.getBean(ProtocolCodecs.class);
 			assertThat(codecs.defaultCodec()).isInstanceOf(JsonProtocolCodec.class);
-			assertThat(codecs.subprotocols()).containsExactly("zmqws.v1.json", "example.v1");
+			assertThat(codecs.subprotocols()).containsExactly("zmqws.v1.json", "zmqws.v1.msgpack", "example.v1");
 			assertThat(context.getBean(ZmqwsWebSocketHandler.class).getSubProtocols())
-				.containsExactly("zmqws.v1.json", "example.v1");
+				.containsExactly("zmqws.v1.json", "zmqws.v1.msgpack", "example.v1");
 		});
+	}
+
+	@Test
+	void speaksJsonOnlyWithoutMsgpackCore() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(MessagePack.class))
+			.run((context) -> assertThat(context.getBean(ProtocolCodecs.class).subprotocols())
+				.containsExactly("zmqws.v1.json"));
 	}
 
 	@Test

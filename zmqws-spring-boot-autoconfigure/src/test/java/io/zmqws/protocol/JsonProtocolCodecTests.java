@@ -395,13 +395,13 @@ class JsonProtocolCodecTests {
 		@Test
 		void welcome() {
 			JsonNode json = encode(new ServerMessage.Welcome("zmqws.v1.json", "s-1", null, "websocket", "1.1",
-					new ServerMessage.Limits(1_048_576, 16, 256, 1000)));
+					new ServerMessage.Limits(1_048_576, 16, 256, 1000, null)));
 			assertThat(fieldNames(json)).containsExactlyInAnyOrder("op", "protocol", "session", "transport", "http",
 					"limits");
 			assertThat(json.get("transport").stringValue()).isEqualTo("websocket");
 			assertThat(json.get("http").stringValue()).isEqualTo("1.1");
 			assertThat(encode(new ServerMessage.Welcome("zmqws.v1.json", "s-2", "alice", "sse", "2",
-					new ServerMessage.Limits(1, 1, 1, 1))).get("user").stringValue()).isEqualTo("alice");
+					new ServerMessage.Limits(1, 1, 1, 1, 65_536L))).get("user").stringValue()).isEqualTo("alice");
 			assertThat(json.get("op").stringValue()).isEqualTo("welcome");
 			assertThat(json.get("protocol").stringValue()).isEqualTo("zmqws.v1.json");
 			assertThat(json.get("session").stringValue()).isEqualTo("s-1");
@@ -412,6 +412,9 @@ class JsonProtocolCodecTests {
 			assertThat(limits.get("maxSockets").intValue()).isEqualTo(16);
 			assertThat(limits.get("maxSubscriptions").intValue()).isEqualTo(256);
 			assertThat(limits.get("maxPendingRequests").intValue()).isEqualTo(1000);
+			assertThat(encode(new ServerMessage.Welcome("zmqws.v1.json", "s-3", null, "sse", "2",
+					new ServerMessage.Limits(1, 1, 1, 1, 65_536L))).at("/limits/maxBatchSize").longValue())
+				.isEqualTo(65_536);
 		}
 
 		@Test

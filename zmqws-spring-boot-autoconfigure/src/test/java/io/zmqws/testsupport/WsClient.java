@@ -63,6 +63,11 @@ public final class WsClient implements AutoCloseable {
 						if (frame instanceof TextWebSocketFrame text) {
 							add(JSON.readTree(text.text()));
 						}
+						else if (frame instanceof BinaryWebSocketFrame binary && "zmqws.v1.msgpack".equals(protocol)) {
+							byte[] bytes = new byte[binary.content().readableBytes()];
+							binary.content().getBytes(binary.content().readerIndex(), bytes);
+							add(Msgpack.read(bytes));
+						}
 					})
 					.then();
 				Mono<Void> sending = out.sendObject(this.outbound.asFlux()).then();
