@@ -6,13 +6,18 @@ import java.util.List;
 import io.zmqws.security.AccessExpressionAuthorizationManager;
 import io.zmqws.security.AccessPolicy;
 import io.zmqws.security.TokenAuthenticator;
+import io.zmqws.security.WebSocketConnectCsrfExemption;
+import io.zmqws.security.WebSocketConnectFirewall;
+import io.zmqws.security.WebSocketConnectMatcher;
 import io.zmqws.security.ZmqwsAuthorizationRules;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
@@ -25,6 +30,8 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
+import org.springframework.security.web.server.csrf.CsrfWebFilter;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 
 /**
  * Auto-configuration of deny-by-default authorization when Spring Security is present:
@@ -81,6 +88,31 @@ public final class ZmqwsSecurityAutoConfiguration {
 			adapters.ifAvailable(manager::setJwtAuthenticationConverter);
 			return (token) -> manager.authenticate(new BearerTokenAuthenticationToken(token))
 				.map((authentication) -> (Principal) authentication);
+		}
+
+	}
+
+	/**
+	 * Lets the WebSocket handshake over HTTP/2 (RFC 8441), an extended CONNECT, through
+	 * Spring Security's firewall and CSRF filter, for the gateway path only.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass({ ServerWebExchangeFirewall.class, CsrfWebFilter.class })
+	@ConditionalOnBooleanProperty("server.http2.enabled")
+	@ConditionalOnBooleanProperty(name = "zmqws.http2.websocket", matchIfMissing = true)
+	static class WebSocketOverHttp2Configuration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ServerWebExchangeFirewall zmqwsWebSocketConnectFirewall(ZmqwsProperties properties) {
+			return new WebSocketConnectFirewall(new WebSocketConnectMatcher(properties.getWebsocket().getPath()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		WebSocketConnectCsrfExemption zmqwsWebSocketConnectCsrfExemption(ZmqwsProperties properties) {
+			return new WebSocketConnectCsrfExemption(new WebSocketConnectMatcher(properties.getWebsocket().getPath()));
 		}
 
 	}

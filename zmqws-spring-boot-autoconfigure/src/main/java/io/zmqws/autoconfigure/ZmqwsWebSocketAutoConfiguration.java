@@ -9,6 +9,7 @@ import io.zmqws.security.AccessPolicy;
 import io.zmqws.security.TokenAuthenticator;
 import io.zmqws.security.ZmqwsLogoutHandler;
 import io.zmqws.session.SessionServices;
+import io.zmqws.server.HttpVersionRecordingUpgradeStrategy;
 import io.zmqws.server.KeepAlive;
 import io.zmqws.server.OriginPolicy;
 import io.zmqws.server.ZmqwsClientScriptHandler;
@@ -36,7 +37,6 @@ import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
-import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 
 /**
  * Auto-configuration of the zmqws WebSocket endpoint on a reactive (WebFlux on Reactor
@@ -66,7 +66,7 @@ public final class ZmqwsWebSocketAutoConfiguration {
 	WebSocketService zmqwsWebSocketService(ZmqwsProperties properties,
 			ObjectProvider<ZmqwsWebSocketServerSpecCustomizer> customizers) {
 		int maxFrameSize = ZmqwsAutoConfiguration.maxFrameSize(properties);
-		HandshakeWebSocketService service = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(() -> {
+		HandshakeWebSocketService service = new HandshakeWebSocketService(new HttpVersionRecordingUpgradeStrategy(() -> {
 			WebsocketServerSpec.Builder builder = WebsocketServerSpec.builder().maxFramePayloadLength(maxFrameSize);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return builder;

@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -44,17 +45,19 @@ public final class WsClient implements AutoCloseable {
 
 	private String selectedProtocol;
 
-	private WsClient(URI uri, String protocol, Map<String, String> headers) {
+	private volatile boolean overHttp2;
+
+	private WsClient(HttpClient http, URI uri, String protocol, Map<String, String> headers) {
 		WebsocketClientSpec.Builder spec = WebsocketClientSpec.builder().maxFramePayloadLength(64 * 1024 * 1024);
 		if (protocol != null) {
 			spec.protocols(protocol);
 		}
-		this.connection = HttpClient.create()
-			.headers((h) -> headers.forEach(h::set))
+		this.connection = http.headers((h) -> headers.forEach(h::set))
 			.websocket(spec.build())
 			.uri(uri)
 			.handle((in, out) -> {
 				this.selectedProtocol = in.selectedSubprotocol();
+				in.withConnection((c) -> this.overHttp2 = c.channel() instanceof Http2StreamChannel);
 				in.receiveCloseStatus().subscribe(this.closeStatus::complete);
 				this.connected.complete(null);
 				Mono<Void> receiving = in.aggregateFrames(64 * 1024 * 1024)
@@ -101,16 +104,30 @@ public final class WsClient implements AutoCloseable {
 	}
 
 	public static WsClient connect(URI uri, String protocol) {
-		return new WsClient(uri, protocol, Map.of());
+		return new WsClient(HttpClient.create(), uri, protocol, Map.of());
 	}
 
 	/** Connects with extra handshake headers, e.g. {@code Authorization} or {@code Origin}. */
 	public static WsClient connect(int port, Map<String, String> headers) {
-		return new WsClient(URI.create("ws://127.0.0.1:" + port + "/zmqws"), "zmqws.v1.json", headers);
+		return new WsClient(HttpClient.create(), URI.create("ws://127.0.0.1:" + port + "/zmqws"), "zmqws.v1.json",
+				headers);
+	}
+
+	/**
+	 * Connects with a configured client, e.g. one speaking HTTP/2 (which then opens the
+	 * WebSocket with an extended CONNECT, RFC 8441) or trusting a test certificate.
+	 */
+	public static WsClient connect(HttpClient http, URI uri, String protocol, Map<String, String> headers) {
+		return new WsClient(http, uri, protocol, headers);
 	}
 
 	public String selectedProtocol() {
 		return this.selectedProtocol;
+	}
+
+	/** Whether the WebSocket runs over an HTTP/2 stream rather than its own connection. */
+	public boolean overHttp2() {
+		return this.overHttp2;
 	}
 
 	private synchronized void add(JsonNode message) {
