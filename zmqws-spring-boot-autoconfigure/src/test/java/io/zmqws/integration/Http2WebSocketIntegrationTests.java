@@ -58,7 +58,8 @@ class Http2WebSocketIntegrationTests {
 			assertThat(client.overHttp2()).isTrue();
 			assertThat(this.handshakes.last())
 				.containsEntry(HttpVersionRecordingUpgradeStrategy.HTTP_VERSION_ATTRIBUTE, "2");
-			assertThat(echoed(client, "over h2c")).isEqualTo("over h2c");
+			assertThat(client.requestWhenConnected(1, "echo", "over h2c").path("frames").get(0).asString())
+				.isEqualTo("over h2c");
 		}
 	}
 
@@ -68,19 +69,14 @@ class Http2WebSocketIntegrationTests {
 			assertThat(client.overHttp2()).isFalse();
 			assertThat(this.handshakes.last())
 				.containsEntry(HttpVersionRecordingUpgradeStrategy.HTTP_VERSION_ATTRIBUTE, "1.1");
-			assertThat(echoed(client, "over h1")).isEqualTo("over h1");
+			assertThat(client.requestWhenConnected(1, "echo", "over h1").path("frames").get(0).asString())
+				.isEqualTo("over h1");
 		}
 	}
 
 	private WsClient connect(HttpClient http) {
 		return WsClient.connect(http, URI.create("ws://localhost:" + this.port + "/zmqws"), "zmqws.v1.json",
 				Map.of("Origin", "http://localhost:" + this.port));
-	}
-
-	private static String echoed(WsClient client, String text) {
-		client.send("{\"op\":\"open\",\"sid\":1,\"endpoint\":\"echo\"}");
-		client.send("{\"op\":\"request\",\"sid\":1,\"id\":1,\"frames\":[\"" + text + "\"]}");
-		return client.awaitOp("reply", 1L).path("frames").get(0).asString();
 	}
 
 }

@@ -94,9 +94,8 @@ abstract class Http2GatewayIntegrationTests {
 			assertThat(client.selectedProtocol()).isEqualTo("zmqws.v1.json");
 			assertThat(this.handshakes.last())
 				.containsEntry(HttpVersionRecordingUpgradeStrategy.HTTP_VERSION_ATTRIBUTE, "2");
-			client.send("{\"op\":\"open\",\"sid\":1,\"endpoint\":\"echo\"}");
-			client.send("{\"op\":\"request\",\"sid\":1,\"id\":1,\"frames\":[\"over h2\"]}");
-			assertThat(client.awaitOp("reply", 1L).path("frames").get(0).asString()).isEqualTo("over h2");
+			assertThat(client.requestWhenConnected(1, "echo", "over h2").path("frames").get(0).asString())
+				.isEqualTo("over h2");
 		}
 	}
 
@@ -107,9 +106,8 @@ abstract class Http2GatewayIntegrationTests {
 			assertThat(client.overHttp2()).isFalse();
 			assertThat(this.handshakes.last())
 				.containsEntry(HttpVersionRecordingUpgradeStrategy.HTTP_VERSION_ATTRIBUTE, "1.1");
-			client.send("{\"op\":\"open\",\"sid\":1,\"endpoint\":\"echo\"}");
-			client.send("{\"op\":\"request\",\"sid\":1,\"id\":1,\"frames\":[\"over h1\"]}");
-			assertThat(client.awaitOp("reply", 1L).path("frames").get(0).asString()).isEqualTo("over h1");
+			assertThat(client.requestWhenConnected(1, "echo", "over h1").path("frames").get(0).asString())
+				.isEqualTo("over h1");
 		}
 	}
 
@@ -141,6 +139,7 @@ abstract class Http2GatewayIntegrationTests {
 		assertThat(settings).contains("SETTINGS_ENABLE_CONNECT_PROTOCOL(0x08):1")
 			.contains("SETTINGS_MAX_HEADER_LIST_SIZE(0x06):" + MAX_HEADER_SIZE);
 	}
+
 
 	/**
 	 * Alice's credentials and, as a browser sends it, the page's origin. (Left to itself,

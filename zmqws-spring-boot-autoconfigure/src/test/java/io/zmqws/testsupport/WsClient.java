@@ -181,6 +181,27 @@ public final class WsClient implements AutoCloseable {
 				&& (id == null || message.path("id").asLong(-1) == id));
 	}
 
+	/**
+	 * Opens socket {@code sid} on the REQ endpoint {@code endpoint} and requests
+	 * {@code text}, again while the answer is {@code backend_unavailable} (the gateway may
+	 * still be connecting to the backend), for up to 30 s; returns the reply.
+	 */
+	public JsonNode requestWhenConnected(long sid, String endpoint, String text) {
+		send("{\"op\":\"open\",\"sid\":" + sid + ",\"endpoint\":\"" + endpoint + "\"}");
+		long deadline = System.nanoTime() + DEFAULT_WAIT.toNanos();
+		for (long id = 1;; id++) {
+			long expected = id;
+			send("{\"op\":\"request\",\"sid\":" + sid + ",\"id\":" + id + ",\"frames\":[\"" + text + "\"]}");
+			JsonNode answer = await((m) -> m.path("id").asLong(-1) == expected);
+			if (answer.path("op").asString().equals("reply")) {
+				return answer;
+			}
+			if (!answer.path("code").asString().equals("backend_unavailable") || System.nanoTime() > deadline) {
+				throw new AssertionError("No reply to a request on " + endpoint + ": " + answer);
+			}
+		}
+	}
+
 	/** Waits until {@code count} messages match. */
 	public synchronized List<JsonNode> awaitCount(Predicate<JsonNode> condition, int count, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
