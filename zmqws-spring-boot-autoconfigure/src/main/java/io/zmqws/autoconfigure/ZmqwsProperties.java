@@ -36,6 +36,8 @@ public class ZmqwsProperties {
 
 	private final Security security = new Security();
 
+	private final Http2 http2 = new Http2();
+
 	public Security getSecurity() {
 		return this.security;
 	}
@@ -62,6 +64,10 @@ public class ZmqwsProperties {
 
 	public Rpc getRpc() {
 		return this.rpc;
+	}
+
+	public Http2 getHttp2() {
+		return this.http2;
 	}
 
 	/**
@@ -767,6 +773,29 @@ public class ZmqwsProperties {
 
 		public void setBind(List<String> bind) {
 			this.bind = bind;
+		}
+
+	}
+
+	/**
+	 * What the gateway adds to HTTP/2, which Spring Boot switches on with
+	 * server.http2.enabled.
+	 */
+	public static class Http2 {
+
+		/**
+		 * Whether WebSockets may run over HTTP/2 streams (RFC 8441 extended CONNECT) when
+		 * server.http2.enabled is on. Off: the server does not advertise it, and browsers
+		 * open their WebSockets over a separate HTTP/1.1 connection.
+		 */
+		private boolean websocket = true;
+
+		public boolean isWebsocket() {
+			return this.websocket;
+		}
+
+		public void setWebsocket(boolean websocket) {
+			this.websocket = websocket;
 		}
 
 	}

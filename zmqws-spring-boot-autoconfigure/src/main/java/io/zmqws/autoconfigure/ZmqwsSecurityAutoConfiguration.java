@@ -6,12 +6,15 @@ import java.util.List;
 import io.zmqws.security.AccessExpressionAuthorizationManager;
 import io.zmqws.security.AccessPolicy;
 import io.zmqws.security.TokenAuthenticator;
+import io.zmqws.security.WebSocketConnectFirewall;
+import io.zmqws.security.WebSocketConnectMatcher;
 import io.zmqws.security.ZmqwsAuthorizationRules;
-import io.zmqws.security.ZmqwsCsrfProtectionMatcher;
+import io.zmqws.security.ZmqwsCsrfExemption;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -21,8 +24,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
-import org.springframework.security.config.Customizer;
-import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.authorization.SpringAuthorizationEventPublisher;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
@@ -30,6 +31,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtRea
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.csrf.CsrfWebFilter;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 
 /**
  * Auto-configuration of deny-by-default authorization when Spring Security is present:
@@ -91,21 +93,34 @@ public final class ZmqwsSecurityAutoConfiguration {
 	}
 
 	/**
-	 * Exempts the gateway's own requests from CSRF tokens (see
-	 * {@link ZmqwsCsrfProtectionMatcher}); applied by Spring Security to every
-	 * {@code ServerHttpSecurity} it creates.
+	 * Lets the WebSocket handshake over HTTP/2 (RFC 8441), an extended CONNECT, through
+	 * Spring Security's firewall, for the gateway path only.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ ServerHttpSecurity.class, CsrfWebFilter.class })
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass({ ServerWebExchangeFirewall.class, CsrfWebFilter.class })
+	@ConditionalOnBooleanProperty("server.http2.enabled")
+	@ConditionalOnBooleanProperty(name = "zmqws.http2.websocket", matchIfMissing = true)
+	static class WebSocketOverHttp2Configuration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ServerWebExchangeFirewall zmqwsWebSocketConnectFirewall(ZmqwsProperties properties) {
+			return new WebSocketConnectFirewall(new WebSocketConnectMatcher(properties.getWebsocket().getPath()));
+		}
+
+	}
+
+	/** Exempts the gateway's own token-less requests from the CSRF check ({@link ZmqwsCsrfExemption}). */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass(CsrfWebFilter.class)
 	static class CsrfConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean(name = "zmqwsCsrfCustomizer")
-		Customizer<ServerHttpSecurity.CsrfSpec> zmqwsCsrfCustomizer(ZmqwsProperties properties) {
-			ZmqwsCsrfProtectionMatcher matcher = ZmqwsCsrfProtectionMatcher
-				.withDefaults(properties.getWebsocket().getPath());
-			return (csrf) -> csrf.requireCsrfProtectionMatcher(matcher);
+		@ConditionalOnMissingBean
+		ZmqwsCsrfExemption zmqwsCsrfExemption(ZmqwsProperties properties) {
+			return new ZmqwsCsrfExemption(properties.getWebsocket().getPath());
 		}
 
 	}

@@ -67,6 +67,18 @@ public final class RequiredTools {
 		return run(PYTHON3, "-c", "import zmq");
 	}
 
+	/** Requires curl built with HTTP/2 (Debian's is). */
+	public static void curl() {
+		require("curl", () -> run("/bin/sh", "-c", "curl --version | grep -q HTTP2"),
+				"install it with 'apt-get install -y curl' (tests need its HTTP2 feature)");
+	}
+
+	/** Requires nghttp2's clients: {@code h2load} (load generator) and {@code nghttp}. */
+	public static void nghttp2Client() {
+		require("nghttp2-client", () -> run("/bin/sh", "-c", "h2load --version && nghttp --version"),
+				"install it with 'apt-get install -y nghttp2-client'");
+	}
+
 	/**
 	 * Requires a tool whose availability is already known.
 	 * @param tool the tool's name, as a package or command

@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -44,17 +45,19 @@ public final class WsClient implements AutoCloseable {
 
 	private String selectedProtocol;
 
-	private WsClient(URI uri, String protocol, Map<String, String> headers) {
+	private volatile boolean overHttp2;
+
+	private WsClient(HttpClient http, URI uri, String protocol, Map<String, String> headers) {
 		WebsocketClientSpec.Builder spec = WebsocketClientSpec.builder().maxFramePayloadLength(64 * 1024 * 1024);
 		if (protocol != null) {
 			spec.protocols(protocol);
 		}
-		this.connection = HttpClient.create()
-			.headers((h) -> headers.forEach(h::set))
+		this.connection = http.headers((h) -> headers.forEach(h::set))
 			.websocket(spec.build())
 			.uri(uri)
 			.handle((in, out) -> {
 				this.selectedProtocol = in.selectedSubprotocol();
+				in.withConnection((c) -> this.overHttp2 = c.channel() instanceof Http2StreamChannel);
 				in.receiveCloseStatus().subscribe(this.closeStatus::complete);
 				this.connected.complete(null);
 				Mono<Void> receiving = in.aggregateFrames(64 * 1024 * 1024)
@@ -106,16 +109,30 @@ public final class WsClient implements AutoCloseable {
 	}
 
 	public static WsClient connect(URI uri, String protocol) {
-		return new WsClient(uri, protocol, Map.of());
+		return new WsClient(HttpClient.create(), uri, protocol, Map.of());
 	}
 
 	/** Connects with extra handshake headers, e.g. {@code Authorization} or {@code Origin}. */
 	public static WsClient connect(int port, Map<String, String> headers) {
-		return new WsClient(URI.create("ws://127.0.0.1:" + port + "/zmqws"), "zmqws.v1.json", headers);
+		return new WsClient(HttpClient.create(), URI.create("ws://127.0.0.1:" + port + "/zmqws"), "zmqws.v1.json",
+				headers);
+	}
+
+	/**
+	 * Connects with a configured client, e.g. one speaking HTTP/2 (which then opens the
+	 * WebSocket with an extended CONNECT, RFC 8441) or trusting a test certificate.
+	 */
+	public static WsClient connect(HttpClient http, URI uri, String protocol, Map<String, String> headers) {
+		return new WsClient(http, uri, protocol, headers);
 	}
 
 	public String selectedProtocol() {
 		return this.selectedProtocol;
+	}
+
+	/** Whether the WebSocket runs over an HTTP/2 stream rather than its own connection. */
+	public boolean overHttp2() {
+		return this.overHttp2;
 	}
 
 	private synchronized void add(JsonNode message) {
@@ -167,6 +184,27 @@ public final class WsClient implements AutoCloseable {
 	public JsonNode awaitOp(String op, Long id) {
 		return await((message) -> op.equals(message.path("op").asString())
 				&& (id == null || message.path("id").asLong(-1) == id));
+	}
+
+	/**
+	 * Opens socket {@code sid} on the REQ endpoint {@code endpoint} and requests
+	 * {@code text}, again while the answer is {@code backend_unavailable} (the gateway may
+	 * still be connecting to the backend), for up to 30 s; returns the reply.
+	 */
+	public JsonNode requestWhenConnected(long sid, String endpoint, String text) {
+		send("{\"op\":\"open\",\"sid\":" + sid + ",\"endpoint\":\"" + endpoint + "\"}");
+		long deadline = System.nanoTime() + DEFAULT_WAIT.toNanos();
+		for (long id = 1;; id++) {
+			long expected = id;
+			send("{\"op\":\"request\",\"sid\":" + sid + ",\"id\":" + id + ",\"frames\":[\"" + text + "\"]}");
+			JsonNode answer = await((m) -> m.path("id").asLong(-1) == expected);
+			if (answer.path("op").asString().equals("reply")) {
+				return answer;
+			}
+			if (!answer.path("code").asString().equals("backend_unavailable") || System.nanoTime() > deadline) {
+				throw new AssertionError("No reply to a request on " + endpoint + ": " + answer);
+			}
+		}
 	}
 
 	/** Waits until {@code count} messages match. */

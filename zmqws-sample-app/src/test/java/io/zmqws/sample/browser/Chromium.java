@@ -6,10 +6,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assertions;
@@ -23,7 +26,12 @@ import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Debian's headless Chromium driven through its ChromeDriver, both given by path so that
@@ -42,6 +50,8 @@ final class Chromium implements AutoCloseable {
 
 	static final Duration WAIT = Duration.ofSeconds(30);
 
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	private static volatile String problem;
 
 	private final Path profile;
@@ -55,6 +65,19 @@ final class Chromium implements AutoCloseable {
 
 	/** Starts a headless browser with a new, empty profile. */
 	static Chromium start() {
+		return start(false);
+	}
+
+	/**
+	 * Starts a headless browser that accepts any certificate (such as the {@code tls}
+	 * profile's self-signed one) and logs network events, for
+	 * {@link #webSocketHandshakeStatuses()}.
+	 */
+	static Chromium startForHttps() {
+		return start(true);
+	}
+
+	private static Chromium start(boolean https) {
 		Path profile;
 		try {
 			profile = Files.createTempDirectory("zmqws-chromium");
@@ -67,6 +90,12 @@ final class Chromium implements AutoCloseable {
 		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 				"--disable-background-networking", "--disable-component-update", "--disable-sync",
 				"--disable-dev-shm-usage", "--window-size=1280,1200", "--user-data-dir=" + profile);
+		if (https) {
+			options.addArguments("--ignore-certificate-errors");
+			LoggingPreferences logs = new LoggingPreferences();
+			logs.enable(LogType.PERFORMANCE, Level.ALL);
+			options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
+		}
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
 			.usingAnyFreePort()
 			.build();
@@ -133,6 +162,23 @@ final class Chromium implements AutoCloseable {
 			throw new AssertionError("The script failed in the browser: " + result.get("error"));
 		}
 		return result.get("value");
+	}
+
+	/**
+	 * The HTTP status of each WebSocket handshake the browser completed since the last
+	 * call, from its network log: 101 (Switching Protocols) for a WebSocket over
+	 * HTTP/1.1, 200 for one over an HTTP/2 stream (RFC 8441). Needs
+	 * {@link #startForHttps()}.
+	 */
+	List<Integer> webSocketHandshakeStatuses() {
+		List<Integer> statuses = new ArrayList<>();
+		for (LogEntry entry : this.driver.manage().logs().get(LogType.PERFORMANCE)) {
+			JsonNode message = JSON.readTree(entry.getMessage()).path("message");
+			if ("Network.webSocketHandshakeResponseReceived".equals(message.path("method").asString())) {
+				statuses.add(message.path("params").path("response").path("status").asInt());
+			}
+		}
+		return statuses;
 	}
 
 	@Override

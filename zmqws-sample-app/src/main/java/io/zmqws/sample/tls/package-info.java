@@ -1,0 +1,4 @@
+/**
+ * The {@code tls} profile's development certificate.
+ */
+package io.zmqws.sample.tls;
