@@ -8,12 +8,15 @@ import java.util.Map;
 
 import io.zmqws.testsupport.FreePorts;
 import io.zmqws.testsupport.Http2Clients;
+import io.zmqws.testsupport.SseClient;
+import io.zmqws.testsupport.TestCertificate;
 import io.zmqws.testsupport.WsClient;
 import io.zmqws.testsupport.ZmqBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.client.HttpClient;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -98,6 +101,34 @@ abstract class Http2GatewayIntegrationTests {
 			assertThat(client.awaitOp("welcome", null).path("http").asString()).isEqualTo("1.1");
 			assertThat(client.requestWhenConnected(1, "echo", "over h1").path("frames").get(0).asString())
 				.isEqualTo("over h1");
+		}
+	}
+
+	@Test
+	void httpFallbackRunsOverHttp2() {
+		java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+			.version(java.net.http.HttpClient.Version.HTTP_2)
+			.sslContext(TestCertificate.trustingContext())
+			.build();
+		try (SseClient client = SseClient.open(http, URI.create(url("/zmqws")), alice())) {
+			JsonNode welcome = client.awaitOp("welcome", null);
+			assertThat(client.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+			assertThat(welcome.path("transport").asString()).isEqualTo("sse");
+			assertThat(welcome.path("http").asString()).isEqualTo("2");
+			assertThat(welcome.path("user").asString()).isEqualTo("alice");
+			assertThat(client.post("{\"op\":\"open\",\"sid\":1,\"endpoint\":\"echo\"}")).isEqualTo(204);
+			client.awaitOp("opened", null);
+			JsonNode reply = null;
+			for (long id = 1; reply == null; id++) {
+				assertThat(client.post("{\"op\":\"request\",\"sid\":1,\"id\":" + id
+						+ ",\"frames\":[\"over h2 fallback\"]}")).isEqualTo(204);
+				long expected = id;
+				JsonNode answer = client.await((m) -> m.path("id").asLong(-1) == expected);
+				if (answer.path("op").asString().equals("reply")) {
+					reply = answer;
+				}
+			}
+			assertThat(reply.path("frames").get(0).asString()).isEqualTo("over h2 fallback");
 		}
 	}
 
