@@ -91,7 +91,7 @@ public final class ZmqwsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ProtocolCodecs zmqwsProtocolCodecs(ObjectProvider<ProtocolCodec> codecs) {
-		return new ProtocolCodecs(codecs.orderedStream().toList());
+		return new ProtocolCodecs(codecs.orderedStream().toList(), JsonProtocolCodec.SUBPROTOCOL);
 	}
 
 	@Bean

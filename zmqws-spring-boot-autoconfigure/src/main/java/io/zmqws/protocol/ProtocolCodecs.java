@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The encodings a gateway speaks, by subprotocol name; the first one is the default for
- * clients that name none.
+ * The encodings a gateway speaks, by subprotocol name, and the default one for clients
+ * that name none.
  */
 public final class ProtocolCodecs {
 
@@ -19,6 +19,16 @@ public final class ProtocolCodecs {
 	 * @throws IllegalArgumentException when there are none or two share a subprotocol
 	 */
 	public ProtocolCodecs(List<? extends ProtocolCodec> codecs) {
+		this(codecs, null);
+	}
+
+	/**
+	 * @param codecs the codecs
+	 * @param defaultSubprotocol the default's subprotocol; when no codec has it (or it is
+	 * {@code null}) the first codec is the default
+	 * @throws IllegalArgumentException when there are none or two share a subprotocol
+	 */
+	public ProtocolCodecs(List<? extends ProtocolCodec> codecs, String defaultSubprotocol) {
 		if (codecs.isEmpty()) {
 			throw new IllegalArgumentException("At least one protocol codec is required");
 		}
@@ -29,7 +39,8 @@ public final class ProtocolCodecs {
 						+ previous.getClass().getName() + " and " + codec.getClass().getName());
 			}
 		}
-		this.defaultCodec = codecs.get(0);
+		ProtocolCodec preferred = find(defaultSubprotocol);
+		this.defaultCodec = (preferred != null) ? preferred : codecs.get(0);
 	}
 
 	/** The codec for clients that ask for no subprotocol. */

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 import io.zmqws.protocol.JsonProtocolCodec;
+import io.zmqws.protocol.MessagePackProtocolCodec;
 import io.zmqws.protocol.ProtocolCodec;
+import io.zmqws.protocol.ProtocolCodecs;
 import io.zmqws.session.OverflowPolicy;
 import io.zmqws.session.SessionSettings;
 import io.zmqws.socket.EndpointType;
@@ -37,9 +39,12 @@ class ZmqwsAutoConfigurationTests {
 	void createsEndpointsCodecAndSessionSettingsWithDefaults() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(ZmqEndpoints.class)
-				.hasSingleBean(ProtocolCodec.class)
+				.hasSingleBean(JsonProtocolCodec.class)
+				.hasSingleBean(MessagePackProtocolCodec.class)
 				.hasSingleBean(SessionSettings.class);
-			assertThat(context.getBean(ProtocolCodec.class)).isInstanceOf(JsonProtocolCodec.class);
+			ProtocolCodecs codecs = context.getBean(ProtocolCodecs.class);
+			assertThat(codecs.defaultCodec()).isSameAs(context.getBean(JsonProtocolCodec.class));
+			assertThat(codecs.subprotocols()).containsExactly("zmqws.v1.json", "zmqws.v1.msgpack");
 			assertThat(context.getBean(ZmqEndpoints.class).all()).isEmpty();
 			SessionSettings settings = context.getBean(SessionSettings.class);
 			assertThat(settings.maxSockets()).isEqualTo(64);
@@ -88,10 +93,10 @@ class ZmqwsAutoConfigurationTests {
 	void backsOffWhenTheUserDefinesTheBeans() {
 		this.contextRunner.withUserConfiguration(UserBeans.class).run((context) -> {
 			assertThat(context).hasSingleBean(ZmqEndpoints.class)
-				.hasSingleBean(ProtocolCodec.class)
+				.hasSingleBean(JsonProtocolCodec.class)
 				.hasSingleBean(SessionSettings.class);
 			assertThat(context.getBean(ZmqEndpoints.class)).isSameAs(context.getBean("userEndpoints"));
-			assertThat(context.getBean(ProtocolCodec.class)).isSameAs(context.getBean("userCodec"));
+			assertThat(context.getBean(ProtocolCodecs.class).defaultCodec()).isSameAs(context.getBean("userCodec"));
 			assertThat(context.getBean(SessionSettings.class).maxSockets()).isEqualTo(1);
 		});
 	}
@@ -211,7 +216,7 @@ class ZmqwsAutoConfigurationTests {
 		}
 
 		@Bean
-		ProtocolCodec userCodec() {
+		JsonProtocolCodec userCodec() {
 			return new JsonProtocolCodec();
 		}
 
