@@ -2,23 +2,15 @@ package io.zmqws.sample.browser;
 
 import java.util.Map;
 
-import io.zmqws.sample.FreePorts;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.server.WebFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,37 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code auto}, falls back to the event stream and posts by itself, and the sample page
  * works as usual.
  */
-@ExtendWith(Chromium.Required.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(FallbackBrowserTests.WebSocketBlockingProxy.class)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class FallbackBrowserTests {
+class FallbackBrowserTests extends SampleBrowserTestSupport {
 
-	private static final int ECHO_PORT = FreePorts.next();
-
-	private static final int TICKER_PORT = FreePorts.next();
-
-	private static final int SINK_PORT = FreePorts.next();
-
-	private static Chromium browser;
-
-	@LocalServerPort
-	int port;
-
-	@DynamicPropertySource
-	static void demoPorts(DynamicPropertyRegistry registry) {
-		registry.add("demo.echo-port", () -> ECHO_PORT);
-		registry.add("demo.ticker-port", () -> TICKER_PORT);
-		registry.add("demo.sink-port", () -> SINK_PORT);
-	}
-
-	@AfterAll
-	static void closeBrowser() {
-		if (browser != null) {
-			browser.close();
-			browser = null;
-		}
-	}
 
 	@Test
 	void clientFallsBackByItselfAndEverythingStillWorks() {
@@ -67,25 +31,13 @@ class FallbackBrowserTests {
 		browser.open("http://127.0.0.1:" + this.port, "alice", "/");
 		browser.await("the page to connect over the fallback",
 				(driver) -> "sse".equals(driver.findElement(By.id("transport")).getAttribute("data-transport")));
-		Object outcome = browser.evaluate("""
+		Object outcome = browser.evaluate(RETRY + """
 				const client = await import('/zmqws/client.js');
 				const connection = client.connect();
 				const fallbacks = [];
 				connection.on('fallback', (details) => fallbacks.push(details.transport));
 				try {
-					const round = await (async () => {
-						for (const deadline = Date.now() + 20000;;) {
-							try {
-								return await connection.request('echo', 'through the fallback');
-							}
-							catch (error) {
-								if (error.code !== 'backend_unavailable' || Date.now() > deadline) {
-									throw error;
-								}
-								await new Promise((resolve) => setTimeout(resolve, 100));
-							}
-						}
-					})();
+					const round = await retry(() => connection.request('echo', 'through the fallback'));
 					return { transport: connection.transport, fallbacks, reply: round };
 				}
 				finally {

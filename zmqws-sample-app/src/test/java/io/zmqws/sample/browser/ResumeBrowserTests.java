@@ -3,16 +3,8 @@ package io.zmqws.sample.browser;
 import java.io.IOException;
 import java.util.Map;
 
-import io.zmqws.sample.FreePorts;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,36 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with {@code Last-Event-ID}, and the page keeps its session and its subscription
  * without the client noticing a disconnect.
  */
-@ExtendWith(Chromium.Required.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class ResumeBrowserTests {
+class ResumeBrowserTests extends SampleBrowserTestSupport {
 
-	private static final int ECHO_PORT = FreePorts.next();
-
-	private static final int TICKER_PORT = FreePorts.next();
-
-	private static final int SINK_PORT = FreePorts.next();
-
-	private static Chromium browser;
-
-	@LocalServerPort
-	int port;
-
-	@DynamicPropertySource
-	static void demoPorts(DynamicPropertyRegistry registry) {
-		registry.add("demo.echo-port", () -> ECHO_PORT);
-		registry.add("demo.ticker-port", () -> TICKER_PORT);
-		registry.add("demo.sink-port", () -> SINK_PORT);
-	}
-
-	@AfterAll
-	static void closeBrowser() {
-		if (browser != null) {
-			browser.close();
-			browser = null;
-		}
-	}
 
 	@Test
 	void sessionAndSubscriptionSurviveACutConnection() throws IOException {

@@ -3,18 +3,10 @@ package io.zmqws.sample.browser;
 import java.util.List;
 import java.util.Map;
 
-import io.zmqws.sample.FreePorts;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,42 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (HTTP/1.1): the page forces a transport and an encoding and runs the same round of
  * operations, which must give the same results through the same security checks.
  */
-@ExtendWith(Chromium.Required.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class TransportBrowserTests {
+class TransportBrowserTests extends SampleBrowserTestSupport {
 
-	private static final int ECHO_PORT = FreePorts.next();
-
-	private static final int TICKER_PORT = FreePorts.next();
-
-	private static final int SINK_PORT = FreePorts.next();
-
-	private static Chromium browser;
-
-	@LocalServerPort
-	int port;
-
-	@DynamicPropertySource
-	static void demoPorts(DynamicPropertyRegistry registry) {
-		registry.add("demo.echo-port", () -> ECHO_PORT);
-		registry.add("demo.ticker-port", () -> TICKER_PORT);
-		registry.add("demo.sink-port", () -> SINK_PORT);
-	}
 
 	@BeforeEach
 	void openPage() {
 		if (browser == null) {
 			browser = Chromium.start();
 			browser.open("http://127.0.0.1:" + this.port, "alice", "/");
-		}
-	}
-
-	@AfterAll
-	static void closeBrowser() {
-		if (browser != null) {
-			browser.close();
-			browser = null;
 		}
 	}
 
@@ -72,23 +36,9 @@ class TransportBrowserTests {
 	/** The round of operations each transport test runs in the page, and what it gives. */
 	static final class TransportRound {
 
-		static final String SCRIPT = """
+		static final String SCRIPT = RETRY + """
 				const [transport, encoding] = args;
 				const client = await import('/zmqws/client.js');
-				const retry = async (fn) => {
-					const deadline = Date.now() + 20000;
-					for (;;) {
-						try {
-							return await fn();
-						}
-						catch (error) {
-							if (error.code !== 'backend_unavailable' || Date.now() > deadline) {
-								throw error;
-							}
-							await new Promise((resolve) => setTimeout(resolve, 100));
-						}
-					}
-				};
 				const bytes = (frame) => (typeof frame === 'string') ? frame : { bytes: [...frame] };
 				const connection = client.connect({ transport, encoding });
 				try {
