@@ -32,6 +32,11 @@ class Http2CleartextIntegrationTests extends Http2GatewayIntegrationTests {
 		return HttpClient.create();
 	}
 
+	@Override
+	String curlHttp2Option() {
+		return "--http2-prior-knowledge";
+	}
+
 	@Test
 	void jdkClientUpgradesToHttp2() {
 		HttpResponse<String> response = Http2Clients.jdkGet(URI.create(url("/zmqws/client.js")), Version.HTTP_2);

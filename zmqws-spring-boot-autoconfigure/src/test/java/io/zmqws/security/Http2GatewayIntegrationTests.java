@@ -6,8 +6,10 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.zmqws.testsupport.Command;
 import io.zmqws.testsupport.FreePorts;
 import io.zmqws.testsupport.Http2Clients;
+import io.zmqws.testsupport.RequiredTools;
 import io.zmqws.testsupport.SseClient;
 import io.zmqws.testsupport.TestCertificate;
 import io.zmqws.testsupport.WsClient;
@@ -73,6 +75,9 @@ abstract class Http2GatewayIntegrationTests {
 	/** A client that opens WebSockets with an HTTP/1.1 upgrade. */
 	abstract HttpClient http11Client();
 
+	/** The curl option that makes it speak HTTP/2 to this server. */
+	abstract String curlHttp2Option();
+
 	String url(String path) {
 		return scheme() + "://localhost:" + this.port + path;
 	}
@@ -130,6 +135,20 @@ abstract class Http2GatewayIntegrationTests {
 			}
 			assertThat(reply.path("frames").get(0).asString()).isEqualTo("over h2 fallback");
 		}
+	}
+
+	@Test
+	void curlReadsTheFallbackEventStreamOverHttp2() {
+		RequiredTools.curl();
+		// the stream never ends: curl stops after --max-time with what it has read
+		Command.Result result = Command.run(java.time.Duration.ofSeconds(30), "curl", "--silent", "--insecure",
+				"--no-buffer", "--max-time", "3", curlHttp2Option(), "--user", "alice:alice-pw", "--header",
+				"Origin: " + origin(), url("/zmqws/sse"));
+		assertThat(result.output()).startsWith("retry: 1000")
+			.contains("\"op\":\"welcome\"")
+			.contains("\"user\":\"alice\"")
+			.contains("\"transport\":\"sse\"")
+			.contains("\"http\":\"2\"");
 	}
 
 	@Test

@@ -40,6 +40,11 @@ class Http2TlsIntegrationTests extends Http2GatewayIntegrationTests {
 		return Http2Clients.reactorHttp11Tls();
 	}
 
+	@Override
+	String curlHttp2Option() {
+		return "--http2";
+	}
+
 	@Test
 	void jdkClientNegotiatesHttp2() {
 		HttpResponse<String> response = Http2Clients.jdkGet(URI.create(url("/zmqws/client.js")), Version.HTTP_2);
