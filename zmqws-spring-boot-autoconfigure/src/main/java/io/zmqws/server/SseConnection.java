@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import io.zmqws.protocol.CloseCodes;
 import io.zmqws.protocol.ErrorCode;
 import io.zmqws.protocol.ProtocolCodec;
@@ -29,6 +32,8 @@ import reactor.core.publisher.Sinks;
  * attached stream asks for them; while no stream is attached they wait there.
  */
 final class SseConnection {
+
+	private static final Log logger = LogFactory.getLog(SseConnection.class);
 
 	/** What a {@code POST} batch came to. */
 	enum BatchOutcome {
@@ -219,10 +224,12 @@ final class SseConnection {
 			this.lastBatch = number;
 			this.batchesBefore = handled.asMono();
 		}
-		return before.thenMany(Flux.fromIterable(messages))
+		// The batch is handled to the end even if its request goes away: its number is taken.
+		before.thenMany(Flux.fromIterable(messages))
 			.concatMap(this::receive)
-			.then(Mono.just(BatchOutcome.ACCEPTED))
-			.doFinally((signal) -> handled.tryEmitEmpty());
+			.doFinally((signal) -> handled.tryEmitEmpty())
+			.subscribe(null, (ex) -> logger.error("Batch " + number + " of session " + this.session.id() + " failed", ex));
+		return handled.asMono().thenReturn(BatchOutcome.ACCEPTED);
 	}
 
 	private Mono<Void> receive(byte[] message) {
