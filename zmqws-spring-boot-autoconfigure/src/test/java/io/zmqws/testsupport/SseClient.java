@@ -197,7 +197,8 @@ public final class SseClient implements AutoCloseable {
 					return event;
 				}
 			}
-			waitUntil(deadline, "No matching event; received " + this.events);
+			waitUntil(deadline, "No matching event; received " + this.events.size() + " events, the last: "
+					+ abbreviate(this.events.isEmpty() ? null : this.events.get(this.events.size() - 1)));
 		}
 	}
 
@@ -234,6 +235,11 @@ public final class SseClient implements AutoCloseable {
 
 	public synchronized boolean ended() {
 		return this.ended;
+	}
+
+	private static String abbreviate(Object value) {
+		String text = String.valueOf(value);
+		return (text.length() > 300) ? text.substring(0, 300) + "…" : text;
 	}
 
 	private static boolean matches(JsonNode message, String op, Long id) {
