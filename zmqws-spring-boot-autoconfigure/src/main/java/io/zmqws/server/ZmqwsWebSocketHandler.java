@@ -1,6 +1,5 @@
 package io.zmqws.server;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,14 +42,12 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 
 	private final ProtocolCodec codec;
 
-	private final KeepAlive keepAlive;
+	private final KeepAliveTicker keepAlive;
 
 	private final Map<String, WebSession> webSessions = new ConcurrentHashMap<>();
 
 	/** The handshake attribute holding the browser's web session id, when it has one. */
 	public static final String WEB_SESSION_ID = "zmqws.webSessionId";
-
-	private static final byte[] PING_PAYLOAD = "zmqws".getBytes(StandardCharsets.US_ASCII);
 
 	private volatile boolean running;
 
@@ -62,7 +59,7 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 	public ZmqwsWebSocketHandler(SessionServices services, ProtocolCodec codec, KeepAlive keepAlive) {
 		this.services = services;
 		this.codec = codec;
-		this.keepAlive = keepAlive;
+		this.keepAlive = new KeepAliveTicker(keepAlive, this::webSessionEnded);
 	}
 
 	@Override
@@ -73,6 +70,11 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 	/** The number of open connections. */
 	public int connectionCount() {
 		return this.services.connections().size();
+	}
+
+	/** The number of connections the keep-alive looks after. */
+	int keptAliveCount() {
+		return this.keepAlive.size();
 	}
 
 	@Override
@@ -96,9 +98,8 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 		}
 		ZmqwsSession session = new ZmqwsSession(info, this.services);
 		AtomicLong lastActivity = new AtomicLong(System.nanoTime());
-		Flux<WebSocketMessage> output = session.outbound()
-			.map((message) -> encode(webSocket, message))
-			.mergeWith(keepAlive(webSocket, session, lastActivity));
+		KeepAliveTicker.Connection kept = this.keepAlive.add(webSocket, session, lastActivity);
+		Flux<WebSocketMessage> output = session.outbound().map((message) -> encode(webSocket, message));
 		// Copy each frame while it is valid: the transport releases its buffer after onNext,
 		// before concatMap (which waits for asynchronous access decisions) gets to it.
 		Mono<Void> input = webSocket.receive()
@@ -109,6 +110,7 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 			.then(Mono.defer(() -> closeIfAsked(webSocket, session)))
 			.and(input.doFinally((signal) -> session.close()))
 			.doFinally((signal) -> {
+				this.keepAlive.remove(kept);
 				session.close();
 				forgetWebSession(session.webSessionId());
 			});
@@ -146,33 +148,6 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 			session.reject(ex);
 			return Mono.empty();
 		}
-	}
-
-	/**
-	 * Pings the client every {@code pingInterval}; a connection silent (no frame, pongs
-	 * included) for {@code idleTimeout} is closed with 1001.
-	 */
-	private Flux<WebSocketMessage> keepAlive(WebSocketSession webSocket, ZmqwsSession session,
-			AtomicLong lastActivity) {
-		if (this.keepAlive.pingInterval().isZero()) {
-			return Flux.empty();
-		}
-		long idleNanos = this.keepAlive.idleTimeout().toNanos();
-		return Flux.interval(this.keepAlive.pingInterval())
-			.takeUntilOther(session.whenClosed())
-			.handle((tick, sink) -> {
-				if (idleNanos > 0 && System.nanoTime() - lastActivity.get() > idleNanos) {
-					session.closeWith(new CloseReason(CloseCodes.GOING_AWAY, "Idle timeout"));
-					sink.complete();
-					return;
-				}
-				if (webSessionEnded(session)) {
-					session.closeWith(new CloseReason(CloseCodes.POLICY_VIOLATION, "Session ended"));
-					sink.complete();
-					return;
-				}
-				sink.next(webSocket.pingMessage((factory) -> factory.wrap(PING_PAYLOAD)));
-			});
 	}
 
 	private WebSocketMessage encode(WebSocketSession webSocket, ServerMessage message) {
@@ -226,11 +201,13 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 	@Override
 	public void start() {
 		this.running = true;
+		this.keepAlive.start();
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
+		this.keepAlive.stop();
 		for (BrowserConnection connection : this.services.connections().all()) {
 			if (connection instanceof ZmqwsSession session) {
 				session.closeWith(new CloseReason(CloseCodes.GOING_AWAY, "Server is shutting down"));
