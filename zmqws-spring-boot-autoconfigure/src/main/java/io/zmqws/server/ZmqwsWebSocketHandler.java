@@ -104,7 +104,7 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 		// before concatMap (which waits for asynchronous access decisions) gets to it.
 		Mono<Void> input = webSocket.receive()
 			.map(Inbound::copyOf)
-			.concatMap((frame) -> receive(session, frame, lastActivity))
+			.concatMap((frame) -> receive(session, frame, lastActivity), 0)
 			.then();
 		return webSocket.send(output)
 			.then(Mono.defer(() -> closeIfAsked(webSocket, session)))

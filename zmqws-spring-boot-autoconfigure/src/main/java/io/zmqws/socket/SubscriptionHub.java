@@ -103,7 +103,8 @@ public final class SubscriptionHub extends SocketLoop {
 
 	private void add(Subscriber subscriber, Topic topic) {
 		Member member = this.members.computeIfAbsent(subscriber, Member::new);
-		if (member.topics.add(topic)) {
+		if (!member.topics.contains(topic)) {
+			member.topics.add(topic);
 			List<Member> route = this.routes.computeIfAbsent(topic, (key) -> new ArrayList<>());
 			route.add(member);
 			if (route.size() == 1) {
@@ -210,7 +211,8 @@ public final class SubscriptionHub extends SocketLoop {
 
 		private final Subscriber subscriber;
 
-		private final Set<Topic> topics = new HashSet<>();
+		/** Distinct prefixes; usually one, so a list (smaller than a set) searched in full. */
+		private final List<Topic> topics = new ArrayList<>(1);
 
 		private long lastMessage;
 
