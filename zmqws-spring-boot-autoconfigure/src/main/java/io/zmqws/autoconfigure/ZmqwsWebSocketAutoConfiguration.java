@@ -12,6 +12,7 @@ import io.zmqws.security.TokenAuthenticator;
 import io.zmqws.security.ZmqwsLogoutHandler;
 import io.zmqws.session.SessionServices;
 import io.zmqws.server.KeepAlive;
+import io.zmqws.server.LeanHandshakeUpgradeStrategy;
 import io.zmqws.server.OriginPolicy;
 import io.zmqws.server.SseSettings;
 import io.zmqws.server.WebSessions;
@@ -86,11 +87,13 @@ public final class ZmqwsWebSocketAutoConfiguration {
 	WebSocketService zmqwsWebSocketService(ZmqwsProperties properties,
 			ObjectProvider<ZmqwsWebSocketServerSpecCustomizer> customizers) {
 		int maxFrameSize = ZmqwsAutoConfiguration.maxFrameSize(properties);
-		HandshakeWebSocketService service = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(() -> {
-			WebsocketServerSpec.Builder builder = WebsocketServerSpec.builder().maxFramePayloadLength(maxFrameSize);
-			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-			return builder;
-		}));
+		HandshakeWebSocketService service = new HandshakeWebSocketService(
+				new LeanHandshakeUpgradeStrategy(new ReactorNettyRequestUpgradeStrategy(() -> {
+					WebsocketServerSpec.Builder builder = WebsocketServerSpec.builder()
+						.maxFramePayloadLength(maxFrameSize);
+					customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+					return builder;
+				})));
 		return service;
 	}
 

@@ -27,7 +27,15 @@ public final class JsonProtocolCodec implements ProtocolCodec {
 
 	private static final String BASE64 = "base64";
 
+	private static final byte[] MESSAGE_HEAD = ascii("{\"op\":\"message\",\"sid\":");
+
+	private static final byte[] FRAMES_NAME = ascii(",\"frames\":");
+
+	private static final byte[] DROPPED_NAME = ascii(",\"dropped\":");
+
 	private final JsonMapper mapper;
+
+	private final boolean spliceShared;
 
 	public JsonProtocolCodec() {
 		this(JsonMapper.builder().build());
@@ -35,6 +43,7 @@ public final class JsonProtocolCodec implements ProtocolCodec {
 
 	public JsonProtocolCodec(JsonMapper mapper) {
 		this.mapper = mapper;
+		this.spliceShared = splicingMatchesMapper();
 	}
 
 	@Override
@@ -90,8 +99,80 @@ public final class JsonProtocolCodec implements ProtocolCodec {
 		return new Fields(root).toMessage();
 	}
 
+	/**
+	 * Encodes one server message. A {@code message} whose frames are {@link SharedFrames}
+	 * reuses their JSON array, written once per published message for all its clients,
+	 * and writes around it only what differs per client; the bytes are the same as
+	 * without sharing.
+	 */
 	@Override
 	public byte[] encode(ServerMessage message) {
+		if (this.spliceShared && message instanceof ServerMessage.Message published
+				&& published.frames() instanceof SharedFrames shared) {
+			return splice(published, shared.memo(this, this::encodeFrames));
+		}
+		return encodeWithGenerator(message);
+	}
+
+	/**
+	 * {@code {"op":"message","sid":<sid>,"frames":<frames>[,"dropped":<n>]}}, exactly as
+	 * the generator writes it with the default settings.
+	 */
+	private static byte[] splice(ServerMessage.Message message, byte[] frames) {
+		byte[] sid = ascii(Long.toString(message.sid()));
+		byte[] dropped = (message.dropped() > 0) ? ascii(Long.toString(message.dropped())) : null;
+		int length = MESSAGE_HEAD.length + sid.length + FRAMES_NAME.length + frames.length + 1
+				+ ((dropped != null) ? DROPPED_NAME.length + dropped.length : 0);
+		byte[] out = new byte[length];
+		int at = put(out, 0, MESSAGE_HEAD);
+		at = put(out, at, sid);
+		at = put(out, at, FRAMES_NAME);
+		at = put(out, at, frames);
+		if (dropped != null) {
+			at = put(out, at, DROPPED_NAME);
+			at = put(out, at, dropped);
+		}
+		out[at] = '}';
+		return out;
+	}
+
+	private static int put(byte[] target, int at, byte[] bytes) {
+		System.arraycopy(bytes, 0, target, at, bytes.length);
+		return at + bytes.length;
+	}
+
+	private static byte[] ascii(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	/** The {@code frames} array on its own, as the generator writes it inside a message. */
+	private byte[] encodeFrames(List<byte[]> frames) {
+		int size = 32;
+		for (byte[] frame : frames) {
+			size += frame.length + 8;
+		}
+		ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+		try (JsonGenerator json = this.mapper.createGenerator(out)) {
+			new Writer(json).writeFrames(frames);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return out.toByteArray();
+	}
+
+	/**
+	 * Whether splicing gives the generator's bytes with this codec's mapper: not, for
+	 * example, when it indents its output.
+	 */
+	private boolean splicingMatchesMapper() {
+		List<byte[]> frames = List.of(ascii("topic"), "caf\u00e9 \"\u2603\"\n".getBytes(StandardCharsets.UTF_8),
+				new byte[] { 0, (byte) 0xff, 0x7f });
+		ServerMessage.Message probe = new ServerMessage.Message(-42, frames, 7);
+		return Arrays.equals(encodeWithGenerator(probe), splice(probe, encodeFrames(frames)));
+	}
+
+	private byte[] encodeWithGenerator(ServerMessage message) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(128);
 		try (JsonGenerator json = this.mapper.createGenerator(out)) {
 			new Writer(json).write(message);

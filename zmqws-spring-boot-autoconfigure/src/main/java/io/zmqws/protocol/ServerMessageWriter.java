@@ -199,6 +199,11 @@ abstract class ServerMessageWriter {
 
 	private void frames(List<byte[]> frames) throws IOException {
 		name("frames");
+		writeFrames(frames);
+	}
+
+	/** Writes a frames array on its own (for a codec that shares it between messages). */
+	final void writeFrames(List<byte[]> frames) throws IOException {
 		startArray(frames.size());
 		for (byte[] frame : frames) {
 			frame(frame);

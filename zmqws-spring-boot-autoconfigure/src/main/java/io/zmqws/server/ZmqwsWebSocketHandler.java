@@ -1,6 +1,5 @@
 package io.zmqws.server;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,11 +41,9 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 
 	private final ProtocolCodecs codecs;
 
-	private final KeepAlive keepAlive;
+	private final KeepAliveTicker keepAlive;
 
 	private final WebSessions webSessions;
-
-	private static final byte[] PING_PAYLOAD = "zmqws".getBytes(StandardCharsets.US_ASCII);
 
 	private volatile boolean running;
 
@@ -60,7 +57,7 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 			WebSessions webSessions) {
 		this.services = services;
 		this.codecs = codecs;
-		this.keepAlive = keepAlive;
+		this.keepAlive = new KeepAliveTicker(keepAlive, webSessions::ended);
 		this.webSessions = webSessions;
 	}
 
@@ -72,6 +69,11 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 	/** The number of open connections. */
 	public int connectionCount() {
 		return this.services.connections().size();
+	}
+
+	/** The number of connections the keep-alive looks after. */
+	int keptAliveCount() {
+		return this.keepAlive.size();
 	}
 
 	@Override
@@ -122,19 +124,19 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 		}
 		ZmqwsSession session = new ZmqwsSession(info, this.services);
 		AtomicLong lastActivity = new AtomicLong(System.nanoTime());
-		Flux<WebSocketMessage> output = session.outbound()
-			.map((message) -> encode(webSocket, codec, message))
-			.mergeWith(keepAlive(webSocket, session, lastActivity));
+		KeepAliveTicker.Connection kept = this.keepAlive.add(webSocket, session, lastActivity);
+		Flux<WebSocketMessage> output = session.outbound().map((message) -> encode(webSocket, codec, message));
 		// Copy each frame while it is valid: the transport releases its buffer after onNext,
 		// before concatMap (which waits for asynchronous access decisions) gets to it.
 		Mono<Void> input = webSocket.receive()
 			.map(Inbound::copyOf)
-			.concatMap((frame) -> receive(session, codec, frame, lastActivity))
+			.concatMap((frame) -> receive(session, codec, frame, lastActivity), 0)
 			.then();
 		return webSocket.send(output)
 			.then(Mono.defer(() -> closeIfAsked(webSocket, session)))
 			.and(input.doFinally((signal) -> session.close()))
 			.doFinally((signal) -> {
+				this.keepAlive.remove(kept);
 				session.close();
 				this.webSessions.forget(session.webSessionId());
 			});
@@ -174,33 +176,6 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 		}
 	}
 
-	/**
-	 * Pings the client every {@code pingInterval}; a connection silent (no frame, pongs
-	 * included) for {@code idleTimeout} is closed with 1001.
-	 */
-	private Flux<WebSocketMessage> keepAlive(WebSocketSession webSocket, ZmqwsSession session,
-			AtomicLong lastActivity) {
-		if (this.keepAlive.pingInterval().isZero()) {
-			return Flux.empty();
-		}
-		long idleNanos = this.keepAlive.idleTimeout().toNanos();
-		return Flux.interval(this.keepAlive.pingInterval())
-			.takeUntilOther(session.whenClosed())
-			.handle((tick, sink) -> {
-				if (idleNanos > 0 && System.nanoTime() - lastActivity.get() > idleNanos) {
-					session.closeWith(new CloseReason(CloseCodes.GOING_AWAY, "Idle timeout"));
-					sink.complete();
-					return;
-				}
-				if (this.webSessions.ended(session)) {
-					session.closeWith(new CloseReason(CloseCodes.POLICY_VIOLATION, "Session ended"));
-					sink.complete();
-					return;
-				}
-				sink.next(webSocket.pingMessage((factory) -> factory.wrap(PING_PAYLOAD)));
-			});
-	}
-
 	private static WebSocketMessage encode(WebSocketSession webSocket, ProtocolCodec codec, ServerMessage message) {
 		DataBuffer buffer = webSocket.bufferFactory().wrap(codec.encode(message));
 		WebSocketMessage.Type type = codec.textFrames() ? WebSocketMessage.Type.TEXT : WebSocketMessage.Type.BINARY;
@@ -215,11 +190,13 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 	@Override
 	public void start() {
 		this.running = true;
+		this.keepAlive.start();
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
+		this.keepAlive.stop();
 		for (BrowserConnection connection : this.services.connections().all()) {
 			if (connection instanceof ZmqwsSession session) {
 				session.closeWith(new CloseReason(CloseCodes.GOING_AWAY, "Server is shutting down"));

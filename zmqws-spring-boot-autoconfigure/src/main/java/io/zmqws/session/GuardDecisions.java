@@ -11,7 +11,7 @@ final class GuardDecisions {
 
 	private final long ttlNanos;
 
-	private final Map<String, Decision> decisions = new ConcurrentHashMap<>();
+	private final OnFirstUse<Map<String, Decision>> decisions = new OnFirstUse<>(ConcurrentHashMap::new);
 
 	GuardDecisions(Duration ttl) {
 		this.ttlNanos = ttl.toNanos();
@@ -19,7 +19,8 @@ final class GuardDecisions {
 
 	/** The cached answer of the guard, or {@code null} when none is fresh. */
 	Boolean get(String guard, long now) {
-		Decision decision = this.decisions.get(guard);
+		Map<String, Decision> decisions = this.decisions.ifCreated();
+		Decision decision = (decisions != null) ? decisions.get(guard) : null;
 		if (decision == null || now - decision.at() >= this.ttlNanos) {
 			return null;
 		}
@@ -28,12 +29,15 @@ final class GuardDecisions {
 
 	void put(String guard, boolean allowed, long now) {
 		if (this.ttlNanos > 0) {
-			this.decisions.put(guard, new Decision(allowed, now));
+			this.decisions.get().put(guard, new Decision(allowed, now));
 		}
 	}
 
 	void clear() {
-		this.decisions.clear();
+		Map<String, Decision> decisions = this.decisions.ifCreated();
+		if (decisions != null) {
+			decisions.clear();
+		}
 	}
 
 	private record Decision(boolean allowed, long at) {

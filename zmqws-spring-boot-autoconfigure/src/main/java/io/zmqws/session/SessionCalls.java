@@ -38,7 +38,7 @@ final class SessionCalls {
 	/** Items a streaming call may have produced ahead of the client. */
 	private static final int WINDOW = 32;
 
-	private final Map<Long, CallSubscriber> calls = new ConcurrentHashMap<>();
+	private final OnFirstUse<Map<Long, CallSubscriber>> calls = new OnFirstUse<>(ConcurrentHashMap::new);
 
 	SessionCalls(RpcDispatcher dispatcher, Supplier<RpcCallContext> context, AtomicInteger pending, int maxPending,
 			SessionOutbound outbound, Consumer<ServerMessage> send) {
@@ -55,7 +55,7 @@ final class SessionCalls {
 			throw new ProtocolException(ErrorCode.UNKNOWN_METHOD, "No RPC methods are available", call.op(), null,
 					call.id());
 		}
-		if (this.calls.containsKey(call.id())) {
+		if (this.calls.get().containsKey(call.id())) {
 			throw new ProtocolException(ErrorCode.INVALID_FIELD, "Call " + call.id() + " is already in progress",
 					call.op(), null, call.id());
 		}
@@ -65,13 +65,14 @@ final class SessionCalls {
 					"At most " + this.maxPending + " requests and calls may be pending", call.op(), null, call.id());
 		}
 		CallSubscriber subscriber = new CallSubscriber(call.id());
-		this.calls.put(call.id(), subscriber);
+		this.calls.get().put(call.id(), subscriber);
 		Duration timeout = (call.timeoutMillis() > 0) ? Duration.ofMillis(call.timeoutMillis()) : null;
 		this.dispatcher.call(call.method(), call.args(), call.kwargs(), timeout, this.context.get()).subscribe(subscriber);
 	}
 
 	void cancel(ClientMessage.Cancel cancel) {
-		CallSubscriber subscriber = this.calls.remove(cancel.id());
+		Map<Long, CallSubscriber> calls = this.calls.ifCreated();
+		CallSubscriber subscriber = (calls != null) ? calls.remove(cancel.id()) : null;
 		if (subscriber == null) {
 			throw new ProtocolException(ErrorCode.UNKNOWN_CALL, "No call " + cancel.id() + " is in progress",
 					cancel.op(), null, cancel.id());
@@ -92,8 +93,11 @@ final class SessionCalls {
 
 	/** Cancels every call in progress. */
 	void close() {
-		this.calls.values().forEach(CallSubscriber::dispose);
-		this.calls.clear();
+		Map<Long, CallSubscriber> calls = this.calls.ifCreated();
+		if (calls != null) {
+			calls.values().forEach(CallSubscriber::dispose);
+			calls.clear();
+		}
 	}
 
 	/** Relays one call's signals to the client. */
@@ -131,7 +135,7 @@ final class SessionCalls {
 
 		@Override
 		protected void hookFinally(SignalType type) {
-			SessionCalls.this.calls.remove(this.id, this);
+			SessionCalls.this.calls.get().remove(this.id, this);
 			SessionCalls.this.pending.decrementAndGet();
 		}
 

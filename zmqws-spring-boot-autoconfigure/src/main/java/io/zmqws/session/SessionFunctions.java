@@ -27,9 +27,9 @@ final class SessionFunctions {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
-	private final Set<String> names = ConcurrentHashMap.newKeySet();
+	private final OnFirstUse<Set<String>> names = new OnFirstUse<>(ConcurrentHashMap::newKeySet);
 
-	private final Map<Long, MonoSink<JsonNode>> awaiting = new ConcurrentHashMap<>();
+	private final OnFirstUse<Map<Long, MonoSink<JsonNode>>> awaiting = new OnFirstUse<>(ConcurrentHashMap::new);
 
 	private final AtomicLong ids = new AtomicLong();
 
@@ -50,21 +50,26 @@ final class SessionFunctions {
 			throw new ProtocolException(ErrorCode.INVALID_FIELD,
 					"Function names are 1 to 64 letters, digits, '_', '.' or '-'", register.op(), null, null);
 		}
-		if (!this.names.contains(register.name()) && this.names.size() >= this.maxFunctions) {
+		Set<String> names = this.names.get();
+		if (!names.contains(register.name()) && names.size() >= this.maxFunctions) {
 			throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
 					"At most " + this.maxFunctions + " functions may be registered", register.op(), null, null);
 		}
-		this.names.add(register.name());
+		names.add(register.name());
 		this.send.test(new ServerMessage.Registered(register.name()));
 	}
 
 	void unregister(ClientMessage.Unregister unregister) {
-		this.names.remove(unregister.name());
+		Set<String> names = this.names.ifCreated();
+		if (names != null) {
+			names.remove(unregister.name());
+		}
 		this.send.test(new ServerMessage.Unregistered(unregister.name()));
 	}
 
 	void answer(ClientMessage.Return answer) {
-		MonoSink<JsonNode> sink = this.awaiting.remove(answer.cid());
+		Map<Long, MonoSink<JsonNode>> awaiting = this.awaiting.ifCreated();
+		MonoSink<JsonNode> sink = (awaiting != null) ? awaiting.remove(answer.cid()) : null;
 		if (sink == null) {
 			return;
 		}
@@ -77,7 +82,8 @@ final class SessionFunctions {
 	}
 
 	boolean has(String name) {
-		return this.names.contains(name);
+		Set<String> names = this.names.ifCreated();
+		return names != null && names.contains(name);
 	}
 
 	boolean invoke(String function, List<JsonNode> args) {
@@ -91,14 +97,15 @@ final class SessionFunctions {
 						"The client did not register '" + function + "'"));
 				return;
 			}
-			if (this.awaiting.size() >= this.maxAwaiting) {
+			Map<Long, MonoSink<JsonNode>> awaiting = this.awaiting.get();
+			if (awaiting.size() >= this.maxAwaiting) {
 				sink.error(new BrowserCallException(BrowserCallException.Reason.BUSY,
 						"Too many calls await this client's answers"));
 				return;
 			}
 			long cid = this.ids.incrementAndGet();
-			this.awaiting.put(cid, sink);
-			sink.onDispose(() -> this.awaiting.remove(cid));
+			awaiting.put(cid, sink);
+			sink.onDispose(() -> awaiting.remove(cid));
 			this.send.test(new ServerMessage.Invoke(cid, function, args));
 		});
 		return answer.timeout(timeout)
@@ -108,11 +115,18 @@ final class SessionFunctions {
 
 	/** Fails the calls still awaiting answers. */
 	void close() {
-		for (MonoSink<JsonNode> sink : this.awaiting.values()) {
-			sink.error(new BrowserCallException(BrowserCallException.Reason.DISCONNECTED, "The client disconnected"));
+		Map<Long, MonoSink<JsonNode>> awaiting = this.awaiting.ifCreated();
+		if (awaiting != null) {
+			for (MonoSink<JsonNode> sink : awaiting.values()) {
+				sink.error(new BrowserCallException(BrowserCallException.Reason.DISCONNECTED,
+						"The client disconnected"));
+			}
+			awaiting.clear();
 		}
-		this.awaiting.clear();
-		this.names.clear();
+		Set<String> names = this.names.ifCreated();
+		if (names != null) {
+			names.clear();
+		}
 	}
 
 }

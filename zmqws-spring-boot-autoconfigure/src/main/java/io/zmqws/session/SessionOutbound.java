@@ -23,7 +23,8 @@ final class SessionOutbound {
 
 	private final Object lock = new Object();
 
-	private final ArrayDeque<ServerMessage> queue = new ArrayDeque<>();
+	/** Starts small: most connections are idle, and the queue grows as it needs. */
+	private final ArrayDeque<ServerMessage> queue = new ArrayDeque<>(4);
 
 	private final int capacity;
 

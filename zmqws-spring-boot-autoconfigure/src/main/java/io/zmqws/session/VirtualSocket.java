@@ -1,9 +1,10 @@
 package io.zmqws.session;
 
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.zmqws.protocol.ServerMessage;
 import io.zmqws.socket.SocketLoop;
@@ -21,9 +22,17 @@ final class VirtualSocket implements SubscriptionHub.Subscriber {
 
 	private final SessionOutbound outbound;
 
-	private final Set<Disposable> calls = ConcurrentHashMap.newKeySet();
+	/**
+	 * Guards {@link #calls} and {@link #topics}; not {@code this}, which deliveries hold
+	 * while they hand a message on.
+	 */
+	private final Object lock = new Object();
 
-	private final Set<String> topics = ConcurrentHashMap.newKeySet();
+	/** Operations in flight, or {@code null} for none. */
+	private Set<Disposable> calls;
+
+	/** The distinct topics of a SUB socket (usually one), or {@code null} for none. */
+	private List<byte[]> topics;
 
 	private volatile boolean active = true;
 
@@ -43,24 +52,62 @@ final class VirtualSocket implements SubscriptionHub.Subscriber {
 
 	/** Tracks an operation in flight so that closing the socket can cancel it. */
 	void track(Disposable call) {
-		this.calls.add(call);
+		synchronized (this.lock) {
+			if (this.calls == null) {
+				this.calls = new HashSet<>(4);
+			}
+			this.calls.add(call);
+		}
 	}
 
 	void untrack(Disposable call) {
-		this.calls.remove(call);
+		synchronized (this.lock) {
+			if (this.calls != null && this.calls.remove(call) && this.calls.isEmpty()) {
+				this.calls = null;
+			}
+		}
 	}
 
 	/** Records a topic; {@code false} if it was already subscribed. */
 	boolean addTopic(byte[] topic) {
-		return this.topics.add(key(topic));
+		synchronized (this.lock) {
+			if (this.topics == null) {
+				this.topics = new ArrayList<>(1);
+			}
+			if (indexOf(topic) >= 0) {
+				return false;
+			}
+			this.topics.add(topic);
+			return true;
+		}
 	}
 
 	boolean removeTopic(byte[] topic) {
-		return this.topics.remove(key(topic));
+		synchronized (this.lock) {
+			int index = indexOf(topic);
+			if (index < 0) {
+				return false;
+			}
+			this.topics.remove(index);
+			return true;
+		}
+	}
+
+	private int indexOf(byte[] topic) {
+		if (this.topics != null) {
+			for (int i = 0; i < this.topics.size(); i++) {
+				if (Arrays.equals(this.topics.get(i), topic)) {
+					return i;
+				}
+			}
+		}
+		return -1;
 	}
 
 	int topicCount() {
-		return this.topics.size();
+		synchronized (this.lock) {
+			return (this.topics != null) ? this.topics.size() : 0;
+		}
 	}
 
 	@Override
@@ -91,17 +138,19 @@ final class VirtualSocket implements SubscriptionHub.Subscriber {
 		synchronized (this) {
 			this.active = false;
 		}
-		if (this.endpoint instanceof SubscriptionHub hub && !this.topics.isEmpty()) {
+		Set<Disposable> inFlight;
+		boolean subscribed;
+		synchronized (this.lock) {
+			inFlight = this.calls;
+			this.calls = null;
+			subscribed = this.topics != null && !this.topics.isEmpty();
+		}
+		if (subscribed && this.endpoint instanceof SubscriptionHub hub) {
 			hub.unsubscribeAll(this);
 		}
-		for (Disposable call : this.calls) {
-			call.dispose();
+		if (inFlight != null) {
+			inFlight.forEach(Disposable::dispose);
 		}
-		this.calls.clear();
-	}
-
-	private static String key(byte[] topic) {
-		return new String(topic, StandardCharsets.ISO_8859_1);
 	}
 
 }

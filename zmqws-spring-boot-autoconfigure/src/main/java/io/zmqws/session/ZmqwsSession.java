@@ -65,7 +65,7 @@ public final class ZmqwsSession implements BrowserConnection {
 
 	private final SessionFunctions functions;
 
-	private final Set<String> paths = ConcurrentHashMap.newKeySet();
+	private final OnFirstUse<Set<String>> paths = new OnFirstUse<>(ConcurrentHashMap::newKeySet);
 
 	private final AccessPolicy accessPolicy;
 
@@ -367,21 +367,23 @@ public final class ZmqwsSession implements BrowserConnection {
 	}
 
 	private void subscribePath(ClientMessage.SubscribePath subscribe) {
-		if (!this.paths.contains(subscribe.path())) {
+		Set<String> paths = this.paths.get();
+		if (!paths.contains(subscribe.path())) {
 			if (this.subscriptions.incrementAndGet() > this.settings.maxSubscriptions()) {
 				this.subscriptions.decrementAndGet();
 				throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
 						"At most " + this.settings.maxSubscriptions() + " subscriptions are allowed", subscribe.op(),
 						null, null);
 			}
-			this.paths.add(subscribe.path());
+			paths.add(subscribe.path());
 			this.connections.subscribe(this, subscribe.path());
 		}
 		send(new ServerMessage.PathSubscribed(subscribe.path()));
 	}
 
 	private void unsubscribePath(ClientMessage.UnsubscribePath unsubscribe) {
-		if (this.paths.remove(unsubscribe.path())) {
+		Set<String> paths = this.paths.ifCreated();
+		if (paths != null && paths.remove(unsubscribe.path())) {
 			this.subscriptions.decrementAndGet();
 			this.connections.unsubscribe(this, unsubscribe.path());
 		}

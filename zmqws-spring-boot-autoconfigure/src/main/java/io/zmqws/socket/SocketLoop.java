@@ -25,15 +25,20 @@ import reactor.core.publisher.Mono;
  * Owns one ZeroMQ socket and the one thread that may touch it.
  * <p>
  * Other threads hand work to the loop through {@link #execute(Runnable)}: a bounded
- * queue plus a wake-up byte on a pipe that the loop polls beside its socket. The loop is
- * stopped by a flag and the same wake-up, never by interrupting its thread, and it
- * closes its socket itself before it ends.
+ * queue plus a wake-up byte on a pipe that the loop polls beside its socket. While it
+ * finds work (commands or messages) the loop goes round without polling; it waits in a
+ * poll only once a round finds nothing. The loop is stopped by a flag and the same
+ * wake-up, never by interrupting its thread, and it closes its socket itself before it
+ * ends.
  */
 public abstract class SocketLoop {
 
 	private static final Log logger = LogFactory.getLog(SocketLoop.class);
 
 	private static final int RECEIVE_BATCH = 256;
+
+	/** Rounds that found work in a row before the loop polls (without waiting) all the same. */
+	private static final int MAX_ROUNDS_WITHOUT_POLL = 64;
 
 	private final EndpointDefinition endpoint;
 
@@ -221,25 +226,38 @@ public abstract class SocketLoop {
 		this.started.complete(null);
 		ByteBuffer drain = ByteBuffer.allocate(64);
 		try {
+			boolean busy = false;
+			int busyRounds = 0;
 			while (!this.stopRequested) {
-				poller.poll(pollTimeout());
+				// While the last round found work, go round again without polling: another
+				// command or message most likely waits already, and a poll costs more than a
+				// round that finds nothing. Wake-ups are read only when polling; one left in
+				// the pipe just makes the next poll return at once.
+				boolean poll = !busy || busyRounds >= MAX_ROUNDS_WITHOUT_POLL;
+				if (poll) {
+					poller.poll(busy ? 0 : pollTimeout());
+					busyRounds = 0;
+				}
 				try {
-					if (poller.pollin(1)) {
+					if (poll && poller.pollin(1)) {
 						drainWakeups(drain);
 					}
-					if (poller.pollin(2)) {
+					if (poll && poller.pollin(2)) {
 						readMonitorEvents();
 					}
-					runCommands();
-					if (poller.pollin(0)) {
-						receiveBatch();
+					int work = runCommands();
+					if (readable()) {
+						work += receiveBatch();
 					}
 					long now = System.nanoTime();
 					if (nextTimer() <= now) {
 						onTimer(now);
 					}
+					busy = work > 0;
+					busyRounds = busy ? busyRounds + 1 : 0;
 				}
 				catch (RuntimeException ex) {
+					busy = false;
 					logger.error("ZeroMQ loop of endpoint '" + this.endpoint.name() + "' hit an error; carrying on", ex);
 				}
 			}
@@ -342,9 +360,11 @@ public abstract class SocketLoop {
 		this.wakeupPending.set(false);
 	}
 
-	private void runCommands() {
+	private int runCommands() {
+		int ran = 0;
 		Runnable command;
 		while ((command = this.commands.poll()) != null) {
+			ran++;
 			try {
 				command.run();
 			}
@@ -352,13 +372,14 @@ public abstract class SocketLoop {
 				logger.error("Command on endpoint '" + this.endpoint.name() + "' failed", ex);
 			}
 		}
+		return ran;
 	}
 
-	private void receiveBatch() {
+	private int receiveBatch() {
 		for (int i = 0; i < RECEIVE_BATCH; i++) {
 			byte[] first = this.socket.recv(ZMQ.DONTWAIT);
 			if (first == null) {
-				return;
+				return i;
 			}
 			List<byte[]> frames = new ArrayList<>(4);
 			frames.add(first);
@@ -372,6 +393,7 @@ public abstract class SocketLoop {
 				logger.error("Handling a message on endpoint '" + this.endpoint.name() + "' failed", ex);
 			}
 		}
+		return RECEIVE_BATCH;
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.zmqws.protocol.SharedFrames;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 import reactor.core.publisher.Mono;
@@ -21,7 +22,8 @@ import reactor.core.publisher.Mono;
  * The socket's subscriptions follow the union of the subscribers' topic prefixes: a
  * prefix is subscribed when its first subscriber arrives and unsubscribed when its last
  * one leaves. Each message goes once to every subscriber with at least one matching
- * prefix, on the hub's thread, so subscribers must only hand it on.
+ * prefix, on the hub's thread, so subscribers must only hand it on. All subscribers get the
+ * same read-only {@link SharedFrames}, so that what is encoded of them is encoded once.
  */
 public final class SubscriptionHub extends SocketLoop {
 
@@ -101,7 +103,8 @@ public final class SubscriptionHub extends SocketLoop {
 
 	private void add(Subscriber subscriber, Topic topic) {
 		Member member = this.members.computeIfAbsent(subscriber, Member::new);
-		if (member.topics.add(topic)) {
+		if (!member.topics.contains(topic)) {
+			member.topics.add(topic);
 			List<Member> route = this.routes.computeIfAbsent(topic, (key) -> new ArrayList<>());
 			route.add(member);
 			if (route.size() == 1) {
@@ -148,7 +151,9 @@ public final class SubscriptionHub extends SocketLoop {
 	}
 
 	@Override
-	protected void onMessage(List<byte[]> frames) {
+	protected void onMessage(List<byte[]> received) {
+		// One list for every subscriber: the codecs encode its frames once for all of them.
+		List<byte[]> frames = new SharedFrames(received);
 		byte[] topic = frames.get(0);
 		long message = ++this.sequence;
 		boolean inactiveSeen = false;
@@ -206,7 +211,8 @@ public final class SubscriptionHub extends SocketLoop {
 
 		private final Subscriber subscriber;
 
-		private final Set<Topic> topics = new HashSet<>();
+		/** Distinct prefixes; usually one, so a list (smaller than a set) searched in full. */
+		private final List<Topic> topics = new ArrayList<>(1);
 
 		private long lastMessage;
 

@@ -9,6 +9,7 @@ import io.zmqws.security.AccessPolicy;
 import io.zmqws.server.KeepAlive;
 import io.zmqws.server.WebSessions;
 import io.zmqws.server.ZmqwsSseHandler;
+import io.zmqws.server.LeanHandshakeUpgradeStrategy;
 import io.zmqws.session.SessionServices;
 import io.zmqws.session.SessionSettings;
 import io.zmqws.socket.ZmqEndpoints;
@@ -110,7 +111,8 @@ class ZmqwsWebSocketAutoConfigurationTests {
 			.run((context) -> {
 				HandshakeWebSocketService service = (HandshakeWebSocketService) context.getBean("zmqwsWebSocketService",
 						WebSocketService.class);
-				WebsocketServerSpec spec = ((ReactorNettyRequestUpgradeStrategy) service.getUpgradeStrategy())
+				LeanHandshakeUpgradeStrategy lean = (LeanHandshakeUpgradeStrategy) service.getUpgradeStrategy();
+				WebsocketServerSpec spec = ((ReactorNettyRequestUpgradeStrategy) lean.getDelegate())
 					.getWebsocketServerSpec();
 				assertThat(spec.maxFramePayloadLength()).isEqualTo(16 * 1024);
 				assertThat(spec.compress()).isFalse();

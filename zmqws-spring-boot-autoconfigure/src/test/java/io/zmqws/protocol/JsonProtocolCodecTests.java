@@ -1,6 +1,7 @@
 package io.zmqws.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -24,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link JsonProtocolCodec}: decoding every client operation and every decode
- * error, encoding every server message, and frames surviving the trip through JSON byte
- * for byte, whether they travel as strings or as base64.
+ * error, encoding every server message, frames surviving the trip through JSON byte for
+ * byte, whether they travel as strings or as base64, and published frames shared by many
+ * clients encoded once into the same bytes.
  */
 class JsonProtocolCodecTests {
 
@@ -646,6 +649,90 @@ class JsonProtocolCodecTests {
 			assertThat(request.sid()).isEqualTo(1);
 			assertThat(request.id()).isEqualTo(2);
 			return request.frames();
+		}
+
+	}
+
+	@Nested
+	class SharedFramesEncoding {
+
+		private static final long[] SIDS = { 0, 1, 9, 10, 99, 12_345, Integer.MAX_VALUE, Long.MAX_VALUE };
+
+		private static final long[] DROPPED = { 0, 1, 17, Long.MAX_VALUE };
+
+		@Test
+		void sharedFramesEncodeToTheSameBytesAsUnsharedForEverySidAndFrameKind() {
+			List<List<byte[]>> messages = new ArrayList<>();
+			Stream.concat(validUtf8(), invalidUtf8())
+				.forEach((arguments) -> messages.add(List.of(utf8("topic"), (byte[]) arguments.get()[1])));
+			randomBytes().forEach(messages::add);
+			randomText().forEach(messages::add);
+			messages.add(List.of(new byte[0]));
+			for (List<byte[]> frames : messages) {
+				SharedFrames shared = new SharedFrames(new ArrayList<>(frames));
+				for (long sid : SIDS) {
+					for (long dropped : DROPPED) {
+						byte[] unshared = JsonProtocolCodecTests.this.codec
+							.encode(new ServerMessage.Message(sid, new ArrayList<>(frames), dropped));
+						byte[] spliced = JsonProtocolCodecTests.this.codec
+							.encode(new ServerMessage.Message(sid, shared, dropped));
+						assertThat(new String(spliced, StandardCharsets.UTF_8))
+							.isEqualTo(new String(unshared, StandardCharsets.UTF_8));
+						assertThat(spliced).isEqualTo(unshared);
+					}
+				}
+			}
+		}
+
+		@Test
+		void framesOfASharedMessageAreEncodedOnceForAllItsClients() {
+			CountingList frames = new CountingList(List.of(utf8("quotes.EUR"), utf8("1.09")));
+			SharedFrames shared = new SharedFrames(frames);
+			JsonProtocolCodecTests.this.codec.encode(new ServerMessage.Message(100, shared, 0));
+			int readsByTheFirst = frames.reads;
+			for (long sid = 1; sid <= 100; sid++) {
+				JsonNode json = parse(
+						JsonProtocolCodecTests.this.codec.encode(new ServerMessage.Message(sid, shared, 0)));
+				assertThat(json.get("sid").longValue()).isEqualTo(sid);
+				assertThat(json.get("frames").get(1).stringValue()).isEqualTo("1.09");
+			}
+			assertThat(readsByTheFirst).isPositive();
+			assertThat(frames.reads).as("frames read by the first encoding only").isEqualTo(readsByTheFirst);
+		}
+
+		@Test
+		void aCodecWhoseMapperIndentsEncodesSharedFramesAsItsMapperWrites() {
+			JsonProtocolCodec indenting = new JsonProtocolCodec(
+					JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build());
+			List<byte[]> frames = List.of(utf8("news"), new byte[] { (byte) 0xFF });
+			byte[] unshared = indenting.encode(new ServerMessage.Message(3, frames, 2));
+			byte[] shared = indenting.encode(new ServerMessage.Message(3, new SharedFrames(frames), 2));
+			assertThat(new String(unshared, StandardCharsets.UTF_8)).contains("\n");
+			assertThat(shared).isEqualTo(unshared);
+		}
+
+	}
+
+	/** A list that counts the reads of its elements. */
+	private static final class CountingList extends AbstractList<byte[]> {
+
+		private final List<byte[]> frames;
+
+		private int reads;
+
+		CountingList(List<byte[]> frames) {
+			this.frames = frames;
+		}
+
+		@Override
+		public byte[] get(int index) {
+			this.reads++;
+			return this.frames.get(index);
+		}
+
+		@Override
+		public int size() {
+			return this.frames.size();
 		}
 
 	}

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.zmqws.testsupport.FreePorts;
@@ -18,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Tests for {@link SocketLoop}: commands run on the loop's own thread in order, and
- * {@link SocketLoop#execute(Runnable)} refuses work once the loop is stopping or its
- * queue is full.
+ * Tests for {@link SocketLoop}: commands run on the loop's own thread in order, none is
+ * lost to a burst or to the loop going idle, and {@link SocketLoop#execute(Runnable)}
+ * refuses work once the loop is stopping or its queue is full.
  */
 class SocketLoopTests {
 
@@ -69,6 +71,79 @@ class SocketLoopTests {
 		}
 		assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(order).hasSize(500).isSorted();
+	}
+
+	@Test
+	void burstsOfCommandsFromManyThreadsAllRun() throws Exception {
+		IdleLoop loop = started(FreePorts.tcp(), 100_000);
+		int threads = 4;
+		int perThread = 10_000;
+		CountDownLatch ran = new CountDownLatch(threads * perThread);
+		List<Thread> producers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			Thread producer = new Thread(() -> {
+				for (int i = 0; i < perThread; i++) {
+					assertThat(loop.execute(ran::countDown)).isTrue();
+				}
+			});
+			producers.add(producer);
+			producer.start();
+		}
+		for (Thread producer : producers) {
+			producer.join(WAIT.toMillis());
+		}
+		assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void commandQueuedAsTheLoopGoesIdleStillRuns() throws Exception {
+		IdleLoop loop = started(FreePorts.tcp(), 100);
+		// Each command queues the next from another thread just as the loop finishes a
+		// round, so many of them land while the loop is between its last check of the
+		// queue and its wait: every one must still run.
+		for (int i = 0; i < 5_000; i++) {
+			CountDownLatch ran = new CountDownLatch(1);
+			CountDownLatch queued = new CountDownLatch(1);
+			Thread racer = new Thread(() -> {
+				awaitQuietly(queued);
+				for (int spin = 0; spin < (ThreadLocalRandom.current().nextInt(64)); spin++) {
+					Thread.onSpinWait();
+				}
+				loop.execute(ran::countDown);
+			});
+			racer.start();
+			assertThat(loop.execute(queued::countDown)).isTrue();
+			assertThat(ran.await(10, TimeUnit.SECONDS)).as("command %d ran", i).isTrue();
+			racer.join(WAIT.toMillis());
+		}
+	}
+
+	@Test
+	void commandsAndMessagesInterleavedAllArrive() throws Exception {
+		String address = FreePorts.tcp();
+		PullLoop loop = new PullLoop(address, 100_000, this.context);
+		this.loops.add(loop);
+		loop.start(WAIT);
+		int messages = 20_000;
+		CountDownLatch ran = new CountDownLatch(messages);
+		ZMQ.Socket push = this.context.socket(SocketType.PUSH);
+		try {
+			push.setSndHWM(0);
+			push.connect(address);
+			for (int i = 0; i < messages; i++) {
+				assertThat(push.send("m" + i)).isTrue();
+				assertThat(loop.execute(ran::countDown)).isTrue();
+			}
+			assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+			long deadline = System.nanoTime() + WAIT.toNanos();
+			while (loop.received.get() < messages && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			assertThat(loop.received.get()).isEqualTo(messages);
+		}
+		finally {
+			push.close();
+		}
 	}
 
 	@Test
@@ -127,8 +202,34 @@ class SocketLoopTests {
 		}
 	}
 
+	/** A loop with a bound PULL socket that counts what it receives. */
+	private static final class PullLoop extends IdleLoop {
+
+		private final AtomicInteger received = new AtomicInteger();
+
+		PullLoop(String address, int commandQueueCapacity, ZMQ.Context context) {
+			super(address, commandQueueCapacity, context);
+		}
+
+		@Override
+		protected SocketType socketType() {
+			return SocketType.PULL;
+		}
+
+		@Override
+		protected boolean readable() {
+			return true;
+		}
+
+		@Override
+		protected void onMessage(List<byte[]> frames) {
+			this.received.incrementAndGet();
+		}
+
+	}
+
 	/** A loop with a bound PUSH socket that it never reads. */
-	private static final class IdleLoop extends SocketLoop {
+	private static class IdleLoop extends SocketLoop {
 
 		private final AtomicReference<Boolean> stoppedInLoop = new AtomicReference<>();
 

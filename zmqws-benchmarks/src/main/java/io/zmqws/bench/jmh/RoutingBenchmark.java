@@ -1,6 +1,7 @@
 package io.zmqws.bench.jmh;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +35,13 @@ import org.zeromq.ZMQ;
  * {@code work} is what each subscriber does on the hub thread:
  * <ul>
  * <li>{@code count}: nothing but count (routing alone);</li>
- * <li>{@code encode}: encodes its own {@code message} with the codec, which is what the
- * gateway does per subscriber today (the encoding runs on the hub thread when the
- * connection has demand);</li>
- * <li>{@code encode-once}: reuses the frames' JSON encoded once per message and only
- * writes its own {@code sid} around it: the proposed fix, sketched here without touching
- * the library.</li>
+ * <li>{@code encode}: encodes its own {@code message} with the codec, as the gateway does
+ * per subscriber (on the hub thread when the connection has demand): the hub hands every
+ * subscriber the same {@code SharedFrames}, whose JSON the codec writes once per message,
+ * so each subscriber only adds its {@code sid} around it;</li>
+ * <li>{@code encode-unshared}: encodes its own {@code message} from a private copy of the
+ * frames list, so that the codec encodes the frames for every subscriber: what the
+ * gateway did before the frames were shared.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -54,7 +56,7 @@ public class RoutingBenchmark {
 	@Param({ "1", "10", "100", "1000" })
 	public int subscribers;
 
-	@Param({ "count", "encode", "encode-once" })
+	@Param({ "count", "encode", "encode-unshared" })
 	public String work;
 
 	private final byte[] body = "x".repeat(100).getBytes(StandardCharsets.US_ASCII);
@@ -147,10 +149,6 @@ public class RoutingBenchmark {
 
 		long bytes;
 
-		private List<byte[]> cachedFor;
-
-		private byte[] cachedFrames;
-
 		Sink(long sid, String work, JsonProtocolCodec codec) {
 			this.sid = sid;
 			this.mode = switch (work) {
@@ -167,7 +165,7 @@ public class RoutingBenchmark {
 				this.bytes += this.codec.encode(new ServerMessage.Message(this.sid, frames, 0)).length;
 			}
 			else if (this.mode == 2) {
-				this.bytes += encodeOnce(frames).length;
+				this.bytes += this.codec.encode(new ServerMessage.Message(this.sid, new ArrayList<>(frames), 0)).length;
 			}
 			this.received = this.received + 1;
 		}
@@ -175,59 +173,6 @@ public class RoutingBenchmark {
 		@Override
 		public boolean isActive() {
 			return true;
-		}
-
-		/**
-		 * {@code {"op":"message","sid":<sid>,"frames":<frames JSON>}} with the frames JSON
-		 * shared by every subscriber of the same message (here: cached per list identity; in
-		 * the library it would be computed once by the hub or the first subscriber).
-		 */
-		private byte[] encodeOnce(List<byte[]> frames) {
-			if (this.cachedFor != frames) {
-				this.cachedFrames = SharedFrames.of(this.codec, frames);
-				this.cachedFor = frames;
-			}
-			byte[] head = ("{\"op\":\"message\",\"sid\":" + this.sid + ",\"frames\":")
-				.getBytes(StandardCharsets.US_ASCII);
-			byte[] out = new byte[head.length + this.cachedFrames.length + 1];
-			System.arraycopy(head, 0, out, 0, head.length);
-			System.arraycopy(this.cachedFrames, 0, out, head.length, this.cachedFrames.length);
-			out[out.length - 1] = '}';
-			return out;
-		}
-
-	}
-
-	/** The frames array of a message, encoded once and shared by identity of the list. */
-	static final class SharedFrames {
-
-		private static List<byte[]> lastFrames;
-
-		private static byte[] lastJson;
-
-		private SharedFrames() {
-		}
-
-		static synchronized byte[] of(JsonProtocolCodec codec, List<byte[]> frames) {
-			if (lastFrames != frames) {
-				byte[] whole = codec.encode(new ServerMessage.Message(0, frames, 0));
-				// whole is {"op":"message","sid":0,"frames":[...]}; keep the [...] part
-				int start = indexOf(whole, (byte) '[');
-				byte[] json = new byte[whole.length - 1 - start];
-				System.arraycopy(whole, start, json, 0, json.length);
-				lastJson = json;
-				lastFrames = frames;
-			}
-			return lastJson;
-		}
-
-		private static int indexOf(byte[] bytes, byte b) {
-			for (int i = 0; i < bytes.length; i++) {
-				if (bytes[i] == b) {
-					return i;
-				}
-			}
-			return -1;
 		}
 
 	}

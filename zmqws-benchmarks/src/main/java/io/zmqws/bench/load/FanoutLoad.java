@@ -265,15 +265,16 @@ public final class FanoutLoad {
 	private Mono<?> prepare(Ws.Conn conn) {
 		Sub sub = new Sub();
 		conn.state = sub;
-		switch (this.target) {
-			case GATEWAY -> {
+		Mono<Void> start = switch (this.target) {
+			// the gateway's clients wait for its welcome before they send
+			case GATEWAY -> conn.firstFrame().then(Mono.fromRunnable(() -> {
 				conn.send("{\"op\":\"open\",\"sid\":1,\"endpoint\":\"feed\"}");
 				conn.send("{\"op\":\"subscribe\",\"sid\":1,\"topic\":\"bench\"}");
-			}
-			case STOMP -> conn.send(stompConnect());
-			case BARE -> sub.ready.complete(null);
-		}
-		return Mono.fromFuture(sub.ready).timeout(Duration.ofSeconds(60));
+			}));
+			case STOMP -> Mono.fromRunnable(() -> conn.send(stompConnect()));
+			case BARE -> Mono.fromRunnable(() -> sub.ready.complete(null));
+		};
+		return start.then(Mono.fromFuture(sub.ready)).timeout(Duration.ofSeconds(60));
 	}
 
 	private void onFrame(Ws.Conn conn, ByteBuf frame) {

@@ -73,9 +73,10 @@ public final class MemoryLoad {
 		CompletableFuture<Void> subscribed = new CompletableFuture<>();
 		conn.state = subscribed;
 		if (this.target == FanoutLoad.Target.GATEWAY) {
-			conn.send("{\"op\":\"open\",\"sid\":1,\"endpoint\":\"feed\"}");
-			conn.send("{\"op\":\"subscribe\",\"sid\":1,\"topic\":\"bench\"}");
-			return Mono.fromFuture(subscribed).timeout(Duration.ofSeconds(120));
+			return conn.firstFrame().then(Mono.fromRunnable(() -> {
+				conn.send("{\"op\":\"open\",\"sid\":1,\"endpoint\":\"feed\"}");
+				conn.send("{\"op\":\"subscribe\",\"sid\":1,\"topic\":\"bench\"}");
+			})).then(Mono.fromFuture(subscribed)).timeout(Duration.ofSeconds(120));
 		}
 		return Mono.empty();
 	}

@@ -49,6 +49,8 @@ public final class Ws {
 
 		private volatile Channel channel;
 
+		private final CompletableFuture<Void> firstFrame = new CompletableFuture<>();
+
 		/** Free for the scenario: per-connection state. */
 		public Object state;
 
@@ -58,6 +60,14 @@ public final class Ws {
 
 		public Channel channel() {
 			return this.channel;
+		}
+
+		/**
+		 * Completes when the first frame arrives: on the gateway, its {@code welcome}, which
+		 * a client must wait for before it sends anything.
+		 */
+		public Mono<Void> firstFrame() {
+			return Mono.fromFuture(this.firstFrame);
 		}
 
 		public void send(byte[] text) {
@@ -98,6 +108,9 @@ public final class Ws {
 				});
 				return in.aggregateFrames(MAX_FRAME).receiveFrames().doOnNext((WebSocketFrame frame) -> {
 					if (!(frame instanceof CloseWebSocketFrame)) {
+						if (!conn.firstFrame.isDone()) {
+							conn.firstFrame.complete(null);
+						}
 						conn.handler.onFrame(conn, frame.content());
 					}
 				}).then();

@@ -183,10 +183,13 @@ public final class WsRequestLoad {
 		Slots slots = new Slots();
 		conn.state = slots;
 		if (this.kind == Kind.GATEWAY) {
-			conn.send("{\"op\":\"open\",\"sid\":1,\"endpoint\":\"echo\"}");
-			return Mono.fromFuture(slots.opened).timeout(Duration.ofSeconds(10));
+			// the gateway's clients wait for its welcome before they send
+			return conn.firstFrame()
+				.then(Mono.fromRunnable(() -> conn.send("{\"op\":\"open\",\"sid\":1,\"endpoint\":\"echo\"}")))
+				.then(Mono.fromFuture(slots.opened))
+				.timeout(Duration.ofSeconds(10));
 		}
-		return Mono.empty();
+		return (this.kind != Kind.BARE) ? conn.firstFrame().timeout(Duration.ofSeconds(10)) : Mono.empty();
 	}
 
 	private void send(Ws.Conn conn, long startNanos) {
