@@ -85,9 +85,18 @@ public final class MessagePackProtocolCodec implements ProtocolCodec {
 
 	@Override
 	public byte[] encode(ServerMessage message) {
+		if (message instanceof ServerMessage.Message published && published.frames() instanceof SharedFrames shared) {
+			// the frames of a published message are packed once for all its clients
+			byte[] frames = shared.memo(this, (list) -> withWriter((writer) -> writer.framesBytes(list)));
+			return withWriter((writer) -> writer.toBytes(published, frames));
+		}
+		return withWriter((writer) -> writer.toBytes(message));
+	}
+
+	private byte[] withWriter(WriterCall call) {
 		MessagePackWriter writer = this.writers.get();
 		try {
-			return writer.toBytes(message);
+			return call.apply(writer);
 		}
 		catch (IOException ex) {
 			this.writers.remove();
@@ -156,6 +165,13 @@ public final class MessagePackProtocolCodec implements ProtocolCodec {
 			}
 			throw error(ErrorCode.INVALID_FIELD, "Frames in field '" + name + "' must be bin or str values");
 		}
+
+	}
+
+	@FunctionalInterface
+	private interface WriterCall {
+
+		byte[] apply(MessagePackWriter writer) throws IOException;
 
 	}
 

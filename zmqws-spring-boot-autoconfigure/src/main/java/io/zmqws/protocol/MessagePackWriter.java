@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import org.msgpack.core.MessagePack;
@@ -43,6 +44,34 @@ final class MessagePackWriter extends ServerMessageWriter {
 	/** The message's MessagePack bytes. A writer that threw must not be used again. */
 	byte[] toBytes(ServerMessage message) throws IOException {
 		write(message);
+		this.packer.flush();
+		return this.output.take();
+	}
+
+	/** A frames array on its own, to be shared by many messages. */
+	byte[] framesBytes(List<byte[]> frames) throws IOException {
+		writeFrames(frames);
+		this.packer.flush();
+		return this.output.take();
+	}
+
+	/**
+	 * A {@code message} whose frames array was packed once ({@link #framesBytes}): the same
+	 * bytes as {@link #toBytes}, with only the per-client fields packed here.
+	 */
+	byte[] toBytes(ServerMessage.Message message, byte[] packedFrames) throws IOException {
+		boolean dropped = message.dropped() > 0;
+		startObject(dropped ? 4 : 3);
+		name("op");
+		string(message.op());
+		name("sid");
+		number(message.sid());
+		name("frames");
+		this.packer.writePayload(packedFrames);
+		if (dropped) {
+			name("dropped");
+			number(message.dropped());
+		}
 		this.packer.flush();
 		return this.output.take();
 	}

@@ -1722,4 +1722,40 @@ class MessagePackProtocolCodecTests {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
+	@Nested
+	class SharedFramesEncoding {
+
+		@Test
+		void sharedFramesEncodeToTheSameBytesAsUnsharedForEverySidAndFrameKind() {
+			Random random = new Random(8441);
+			List<List<byte[]>> messages = new ArrayList<>();
+			messages.add(List.of(new byte[0]));
+			messages.add(List.of("topic".getBytes(StandardCharsets.UTF_8), new byte[] { 0, (byte) 0xC3, 0x28 }));
+			for (int i = 0; i < 50; i++) {
+				List<byte[]> frames = new ArrayList<>();
+				for (int f = random.nextInt(5); f >= 0; f--) {
+					byte[] frame = new byte[random.nextInt(300)];
+					random.nextBytes(frame);
+					frames.add(frame);
+				}
+				messages.add(frames);
+			}
+			long[] sids = { 0, 1, 127, 128, 65_536, Integer.MAX_VALUE, Long.MAX_VALUE };
+			long[] dropped = { 0, 1, 255, Long.MAX_VALUE };
+			for (List<byte[]> frames : messages) {
+				SharedFrames shared = new SharedFrames(new ArrayList<>(frames));
+				for (long sid : sids) {
+					for (long lost : dropped) {
+						byte[] unshared = MessagePackProtocolCodecTests.this.codec
+							.encode(new ServerMessage.Message(sid, new ArrayList<>(frames), lost));
+						byte[] spliced = MessagePackProtocolCodecTests.this.codec
+							.encode(new ServerMessage.Message(sid, shared, lost));
+						assertThat(spliced).isEqualTo(unshared);
+					}
+				}
+			}
+		}
+
+	}
+
 }
