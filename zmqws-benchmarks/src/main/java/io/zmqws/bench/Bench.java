@@ -303,9 +303,9 @@ public final class Bench {
 			if (!rpc && kind != WsRequestLoad.Kind.BARE && kind != WsRequestLoad.Kind.GATEWAY) {
 				continue;
 			}
-			ws(kind, 64, 0, this.settings.warmup(), meter(), false);
+			ws(kind, 64, 0, this.settings.jitWarmup(), meter(), false);
 		}
-		zmqLoad(64, 0, this.settings.warmup(), false);
+		zmqLoad(64, 0, this.settings.jitWarmup(), false);
 		for (int inFlight : this.settings.inFlight()) {
 			ws(WsRequestLoad.Kind.BARE, inFlight, 0, this.settings.measure(), meter(this.bare), true);
 			ws(WsRequestLoad.Kind.GATEWAY, inFlight, 0, this.settings.measure(),
@@ -362,6 +362,14 @@ public final class Bench {
 		FanoutLoad.Publisher barePublisher = FanoutLoad.barePublisher(this.barePort);
 		FanoutLoad.Publisher stompPublisher = FanoutLoad.stompPublisher(this.stompPort);
 		try {
+			log("warming up the JIT of every server for fan-out (unrecorded)");
+			int warmupSubscribers = 100;
+			fan(FanoutLoad.Target.BARE, warmupSubscribers, barePublisher, Settings.windowFor(warmupSubscribers), 0,
+					false);
+			fan(FanoutLoad.Target.GATEWAY, warmupSubscribers, zmqPublisher, Settings.windowFor(warmupSubscribers), 0,
+					false);
+			fan(FanoutLoad.Target.STOMP, warmupSubscribers, stompPublisher, Settings.windowFor(warmupSubscribers), 0,
+					false);
 			for (int subscribers : this.settings.subscribers()) {
 				int window = Settings.windowFor(subscribers);
 				fan(FanoutLoad.Target.BARE, subscribers, barePublisher, window, 0);
@@ -391,12 +399,18 @@ public final class Bench {
 
 	private void fan(FanoutLoad.Target target, int subscribers, FanoutLoad.Publisher publisher, int window,
 			double rate) {
+		fan(target, subscribers, publisher, window, rate, true);
+	}
+
+	private void fan(FanoutLoad.Target target, int subscribers, FanoutLoad.Publisher publisher, int window,
+			double rate, boolean record) {
 		int port;
 		Meter meter;
 		switch (target) {
 			case GATEWAY -> {
 				port = this.gatewayPort;
-				meter = profiled(meter(this.gateway), "fanout-gateway-" + subscribers + ((rate > 0) ? "-rate" : ""));
+				meter = record ? profiled(meter(this.gateway),
+						"fanout-gateway-" + subscribers + ((rate > 0) ? "-rate" : "")) : meter(this.gateway);
 			}
 			case BARE -> {
 				port = this.barePort;
@@ -409,8 +423,8 @@ public final class Bench {
 		}
 		attempt("fanout " + target.label() + " " + subscribers + ((rate > 0) ? " @" + (long) rate + " msg/s" : ""),
 				() -> new FanoutLoad(target, subscribers, PAYLOAD).run(port, publisher, window, rate,
-						this.settings.warmup(), this.settings.measure(), meter),
-				true);
+						this.settings.warmup(), record ? this.settings.measure() : this.settings.jitWarmup(), meter),
+				record);
 	}
 
 	private void memory() throws IOException {
