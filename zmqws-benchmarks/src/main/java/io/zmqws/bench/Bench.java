@@ -6,12 +6,14 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -201,18 +203,41 @@ public final class Bench {
 	}
 
 	/**
-	 * With {@code --jfr}, records the gateway (profile settings) during the measurement
-	 * window of the run, into {@code <run dir>/<label>.jfr}; {@code jfr-top} summarises it.
+	 * Notes in {@code <run dir>/threads.txt} which of the gateway's threads used its CPU
+	 * during the measurement window and, with {@code --jfr}, records the gateway (profile
+	 * settings) into {@code <run dir>/<label>.jfr}; {@code jfr-top} summarises it.
 	 */
 	private Meter profiled(Meter meter, String label) {
-		if (!this.options.jfr || this.gateway == null) {
+		if (this.gateway == null) {
 			return meter;
 		}
-		String pid = Long.toString(this.gateway.pid());
+		long gatewayPid = this.gateway.pid();
+		String pid = Long.toString(gatewayPid);
 		String name = label.replaceAll("[^A-Za-z0-9]+", "-");
 		Path file = this.runDir.resolve(name + ".jfr");
-		return meter.around(() -> jcmd(pid, "JFR.start", "name=" + name, "settings=profile"),
-				() -> jcmd(pid, "JFR.stop", "name=" + name, "filename=" + file));
+		Map<String, Long> before = new HashMap<>();
+		long[] startNanos = new long[1];
+		return meter.around(() -> {
+			before.putAll(ThreadCpu.snapshot(gatewayPid));
+			startNanos[0] = System.nanoTime();
+			if (this.options.jfr) {
+				jcmd(pid, "JFR.start", "name=" + name, "settings=profile");
+			}
+		}, () -> {
+			double seconds = (System.nanoTime() - startNanos[0]) / 1e9;
+			String line = label + ": " + ThreadCpu.difference(before, ThreadCpu.snapshot(gatewayPid), seconds)
+					+ System.lineSeparator();
+			try {
+				Files.writeString(this.runDir.resolve("threads.txt"), line, StandardCharsets.UTF_8,
+						StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+			}
+			catch (IOException ex) {
+				log("cannot write threads.txt: " + ex);
+			}
+			if (this.options.jfr) {
+				jcmd(pid, "JFR.stop", "name=" + name, "filename=" + file);
+			}
+		});
 	}
 
 	private static void jcmd(String... args) {
