@@ -29,9 +29,9 @@ import reactor.core.publisher.Mono;
  * Other threads hand work to the loop through {@link #execute(Runnable)}: a bounded
  * queue plus a wake-up byte on a pipe that the loop waits on beside its socket. While it
  * finds work (commands or messages) the loop goes round without waiting; a wait that
- * brings nothing to do is followed by a yield and one more look before the next wait. The loop is stopped by a flag and the same
- * wake-up, never by interrupting its thread, and it closes its socket itself before it
- * ends.
+ * brings nothing to do is followed by a yield and one more look before the next wait.
+ * The loop is stopped by a flag and the same wake-up, never by interrupting its thread,
+ * and it closes its socket itself before it ends.
  */
 public abstract class SocketLoop {
 
@@ -302,10 +302,10 @@ public abstract class SocketLoop {
 				onStop();
 			}
 			finally {
+				closeQuietly(selector);
 				this.socket.monitor(null, 0);
 				this.monitor.close();
 				this.socket.close();
-				closeQuietly(selector);
 				closeQuietly(this.wakeup.source());
 				closeQuietly(this.wakeup.sink());
 				this.terminated.countDown();
