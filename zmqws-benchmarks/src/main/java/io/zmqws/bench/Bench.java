@@ -6,12 +6,14 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -201,18 +203,41 @@ public final class Bench {
 	}
 
 	/**
-	 * With {@code --jfr}, records the gateway (profile settings) during the measurement
-	 * window of the run, into {@code <run dir>/<label>.jfr}; {@code jfr-top} summarises it.
+	 * Notes in {@code <run dir>/threads.txt} which of the gateway's threads used its CPU
+	 * during the measurement window and, with {@code --jfr}, records the gateway (profile
+	 * settings) into {@code <run dir>/<label>.jfr}; {@code jfr-top} summarises it.
 	 */
 	private Meter profiled(Meter meter, String label) {
-		if (!this.options.jfr || this.gateway == null) {
+		if (this.gateway == null) {
 			return meter;
 		}
-		String pid = Long.toString(this.gateway.pid());
+		long gatewayPid = this.gateway.pid();
+		String pid = Long.toString(gatewayPid);
 		String name = label.replaceAll("[^A-Za-z0-9]+", "-");
 		Path file = this.runDir.resolve(name + ".jfr");
-		return meter.around(() -> jcmd(pid, "JFR.start", "name=" + name, "settings=profile"),
-				() -> jcmd(pid, "JFR.stop", "name=" + name, "filename=" + file));
+		Map<String, Long> before = new HashMap<>();
+		long[] startNanos = new long[1];
+		return meter.around(() -> {
+			before.putAll(ThreadCpu.snapshot(gatewayPid));
+			startNanos[0] = System.nanoTime();
+			if (this.options.jfr) {
+				jcmd(pid, "JFR.start", "name=" + name, "settings=profile");
+			}
+		}, () -> {
+			double seconds = (System.nanoTime() - startNanos[0]) / 1e9;
+			String line = label + ": " + ThreadCpu.difference(before, ThreadCpu.snapshot(gatewayPid), seconds)
+					+ System.lineSeparator();
+			try {
+				Files.writeString(this.runDir.resolve("threads.txt"), line, StandardCharsets.UTF_8,
+						StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+			}
+			catch (IOException ex) {
+				log("cannot write threads.txt: " + ex);
+			}
+			if (this.options.jfr) {
+				jcmd(pid, "JFR.stop", "name=" + name, "filename=" + file);
+			}
+		});
 	}
 
 	private static void jcmd(String... args) {
@@ -303,9 +328,9 @@ public final class Bench {
 			if (!rpc && kind != WsRequestLoad.Kind.BARE && kind != WsRequestLoad.Kind.GATEWAY) {
 				continue;
 			}
-			ws(kind, 64, 0, this.settings.warmup(), meter(), false);
+			ws(kind, 64, 0, this.settings.jitWarmup(), meter(), false);
 		}
-		zmqLoad(64, 0, this.settings.warmup(), false);
+		zmqLoad(64, 0, this.settings.jitWarmup(), false);
 		for (int inFlight : this.settings.inFlight()) {
 			ws(WsRequestLoad.Kind.BARE, inFlight, 0, this.settings.measure(), meter(this.bare), true);
 			ws(WsRequestLoad.Kind.GATEWAY, inFlight, 0, this.settings.measure(),
@@ -362,6 +387,14 @@ public final class Bench {
 		FanoutLoad.Publisher barePublisher = FanoutLoad.barePublisher(this.barePort);
 		FanoutLoad.Publisher stompPublisher = FanoutLoad.stompPublisher(this.stompPort);
 		try {
+			log("warming up the JIT of every server for fan-out (unrecorded)");
+			int warmupSubscribers = 100;
+			fan(FanoutLoad.Target.BARE, warmupSubscribers, barePublisher, Settings.windowFor(warmupSubscribers), 0,
+					false);
+			fan(FanoutLoad.Target.GATEWAY, warmupSubscribers, zmqPublisher, Settings.windowFor(warmupSubscribers), 0,
+					false);
+			fan(FanoutLoad.Target.STOMP, warmupSubscribers, stompPublisher, Settings.windowFor(warmupSubscribers), 0,
+					false);
 			for (int subscribers : this.settings.subscribers()) {
 				int window = Settings.windowFor(subscribers);
 				fan(FanoutLoad.Target.BARE, subscribers, barePublisher, window, 0);
@@ -391,12 +424,18 @@ public final class Bench {
 
 	private void fan(FanoutLoad.Target target, int subscribers, FanoutLoad.Publisher publisher, int window,
 			double rate) {
+		fan(target, subscribers, publisher, window, rate, true);
+	}
+
+	private void fan(FanoutLoad.Target target, int subscribers, FanoutLoad.Publisher publisher, int window,
+			double rate, boolean record) {
 		int port;
 		Meter meter;
 		switch (target) {
 			case GATEWAY -> {
 				port = this.gatewayPort;
-				meter = profiled(meter(this.gateway), "fanout-gateway-" + subscribers + ((rate > 0) ? "-rate" : ""));
+				meter = record ? profiled(meter(this.gateway),
+						"fanout-gateway-" + subscribers + ((rate > 0) ? "-rate" : "")) : meter(this.gateway);
 			}
 			case BARE -> {
 				port = this.barePort;
@@ -409,8 +448,8 @@ public final class Bench {
 		}
 		attempt("fanout " + target.label() + " " + subscribers + ((rate > 0) ? " @" + (long) rate + " msg/s" : ""),
 				() -> new FanoutLoad(target, subscribers, PAYLOAD).run(port, publisher, window, rate,
-						this.settings.warmup(), this.settings.measure(), meter),
-				true);
+						this.settings.warmup(), record ? this.settings.measure() : this.settings.jitWarmup(), meter),
+				record);
 	}
 
 	private void memory() throws IOException {

@@ -6,6 +6,8 @@ import java.time.Duration;
  * How long and at which levels to measure: {@link #SHORT} fits the whole suite in under
  * ten minutes on two cores; {@link #FULL} measures longer for steadier numbers.
  *
+ * @param jitWarmup unrecorded load on every server before its first measured run, so that
+ * the first runs measure compiled code rather than the JIT compiler at work
  * @param warmup unrecorded time at the start of every run
  * @param measure recorded time of every run
  * @param inFlight request/reply and RPC levels
@@ -14,13 +16,13 @@ import java.time.Duration;
  * @param jmhWarmup JMH warm-up iterations (1 s each)
  * @param jmhMeasure JMH measurement iterations (1 s each)
  */
-record Settings(String name, Duration warmup, Duration measure, int[] inFlight, int[] subscribers, int[] connections,
+record Settings(String name, Duration jitWarmup, Duration warmup, Duration measure, int[] inFlight, int[] subscribers, int[] connections,
 		int jmhWarmup, int jmhMeasure) {
 
-	static final Settings SHORT = new Settings("short", Duration.ofSeconds(2), Duration.ofSeconds(4),
+	static final Settings SHORT = new Settings("short", Duration.ofSeconds(8), Duration.ofSeconds(2), Duration.ofSeconds(4),
 			new int[] { 1, 16, 64, 256 }, new int[] { 10, 100, 1000 }, new int[] { 1000, 10_000 }, 2, 3);
 
-	static final Settings FULL = new Settings("full", Duration.ofSeconds(5), Duration.ofSeconds(15),
+	static final Settings FULL = new Settings("full", Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(15),
 			new int[] { 1, 16, 64, 256 }, new int[] { 10, 100, 1000 }, new int[] { 1000, 10_000 }, 3, 5);
 
 	/** Connections that carry {@code inFlight} requests: up to 4, sharing them evenly. */

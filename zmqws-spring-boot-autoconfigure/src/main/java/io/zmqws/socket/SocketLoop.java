@@ -3,6 +3,8 @@ package io.zmqws.socket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +27,11 @@ import reactor.core.publisher.Mono;
  * Owns one ZeroMQ socket and the one thread that may touch it.
  * <p>
  * Other threads hand work to the loop through {@link #execute(Runnable)}: a bounded
- * queue plus a wake-up byte on a pipe that the loop polls beside its socket. While it
- * finds work (commands or messages) the loop goes round without polling; it waits in a
- * poll only once a round finds nothing. The loop is stopped by a flag and the same
- * wake-up, never by interrupting its thread, and it closes its socket itself before it
- * ends.
+ * queue plus a wake-up byte on a pipe that the loop waits on beside its socket. While it
+ * finds work (commands or messages) the loop goes round without waiting; a wait that
+ * brings nothing to do is followed by a yield and one more look before the next wait.
+ * The loop is stopped by a flag and the same wake-up, never by interrupting its thread,
+ * and it closes its socket itself before it ends.
  */
 public abstract class SocketLoop {
 
@@ -37,8 +39,8 @@ public abstract class SocketLoop {
 
 	private static final int RECEIVE_BATCH = 256;
 
-	/** Rounds that found work in a row before the loop polls (without waiting) all the same. */
-	private static final int MAX_ROUNDS_WITHOUT_POLL = 64;
+	/** Rounds that found work in a row before the loop checks its channels all the same. */
+	private static final int MAX_ROUNDS_WITHOUT_WAIT = 64;
 
 	private final EndpointDefinition endpoint;
 
@@ -206,18 +208,25 @@ public abstract class SocketLoop {
 	}
 
 	private void run() {
-		ZMQ.Poller poller = null;
+		Selector selector = null;
+		SelectionKey wakeupKey;
+		SelectionKey monitorKey;
 		try {
 			this.socket = createSocket();
-			poller = this.context.poller(3);
-			poller.register(this.socket, readable() ? ZMQ.Poller.POLLIN : 0);
-			poller.register(this.wakeup.source(), ZMQ.Poller.POLLIN);
-			poller.register(this.monitor, ZMQ.Poller.POLLIN);
+			selector = Selector.open();
+			// A JeroMQ socket signals on its mailbox's channel whenever it has commands or
+			// messages to process: waiting on the channels here costs one system call.
+			this.socket.getFD().register(selector, SelectionKey.OP_READ);
+			monitorKey = this.monitor.getFD().register(selector, SelectionKey.OP_READ);
+			wakeupKey = this.wakeup.source().register(selector, SelectionKey.OP_READ);
 		}
-		catch (RuntimeException ex) {
-			closeQuietly(poller);
+		catch (IOException | RuntimeException ex) {
+			closeQuietly(selector);
 			if (this.monitor != null) {
 				this.monitor.close();
+			}
+			if (this.socket != null) {
+				this.socket.close();
 			}
 			this.started.completeExceptionally(ex);
 			this.terminated.countDown();
@@ -226,25 +235,39 @@ public abstract class SocketLoop {
 		this.started.complete(null);
 		ByteBuffer drain = ByteBuffer.allocate(64);
 		try {
+			// A JeroMQ socket signals a new message only to a reader that found none before:
+			// read the monitor once so that its first event wakes the loop.
+			readMonitorEvents();
 			boolean busy = false;
+			boolean lookAgain = false;
 			int busyRounds = 0;
 			while (!this.stopRequested) {
-				// While the last round found work, go round again without polling: another
-				// command or message most likely waits already, and a poll costs more than a
-				// round that finds nothing. Wake-ups are read only when polling; one left in
-				// the pipe just makes the next poll return at once.
-				boolean poll = !busy || busyRounds >= MAX_ROUNDS_WITHOUT_POLL;
-				if (poll) {
-					poller.poll(busy ? 0 : pollTimeout());
+				// While rounds find work (commands or messages), go round again without
+				// waiting: more most likely waits already, and a wait costs more than a round
+				// that finds nothing. When a wait ends but brings nothing to do (a wake-up for
+				// work done meanwhile, a socket's internal command), yield the CPU and look
+				// once more before waiting again: the threads that feed this loop (on a busy
+				// core, the ones it shares the core with) run meanwhile, so that it wakes
+				// less often and finds batches rather than single items. Wake-ups are read
+				// only after a wait; one left in the pipe makes the next wait return at once.
+				boolean idle = !busy && !lookAgain;
+				boolean waited = idle || busyRounds >= MAX_ROUNDS_WITHOUT_WAIT;
+				if (waited) {
+					await(selector, idle ? pollTimeout() : 0);
 					busyRounds = 0;
 				}
 				try {
-					if (poll && poller.pollin(1)) {
+					if (waited && isReady(selector, wakeupKey)) {
 						drainWakeups(drain);
 					}
-					if (poll && poller.pollin(2)) {
+					if (waited && isReady(selector, monitorKey)) {
 						readMonitorEvents();
 					}
+					if (waited && !readable()) {
+						// processes the socket's commands, which signalled its channel
+						this.socket.getEvents();
+					}
+					selector.selectedKeys().clear();
 					int work = runCommands();
 					if (readable()) {
 						work += receiveBatch();
@@ -254,10 +277,17 @@ public abstract class SocketLoop {
 						onTimer(now);
 					}
 					busy = work > 0;
-					busyRounds = busy ? busyRounds + 1 : 0;
+					lookAgain = !busy && idle;
+					if (busy) {
+						busyRounds++;
+					}
+					else if (lookAgain) {
+						Thread.yield();
+					}
 				}
 				catch (RuntimeException ex) {
 					busy = false;
+					lookAgain = false;
 					logger.error("ZeroMQ loop of endpoint '" + this.endpoint.name() + "' hit an error; carrying on", ex);
 				}
 			}
@@ -272,15 +302,35 @@ public abstract class SocketLoop {
 				onStop();
 			}
 			finally {
+				closeQuietly(selector);
 				this.socket.monitor(null, 0);
 				this.monitor.close();
 				this.socket.close();
-				closeQuietly(poller);
 				closeQuietly(this.wakeup.source());
 				closeQuietly(this.wakeup.sink());
 				this.terminated.countDown();
 			}
 		}
+	}
+
+	/**
+	 * Waits until a channel is ready or the timeout passes ({@code -1}: no timeout,
+	 * {@code 0}: no wait); the ready channels' keys are then the selector's selected keys.
+	 */
+	private static void await(Selector selector, int timeoutMillis) throws IOException {
+		if (timeoutMillis < 0) {
+			selector.select();
+		}
+		else if (timeoutMillis == 0) {
+			selector.selectNow();
+		}
+		else {
+			selector.select(timeoutMillis);
+		}
+	}
+
+	private static boolean isReady(Selector selector, SelectionKey key) {
+		return selector.selectedKeys().contains(key);
 	}
 
 	private ZMQ.Socket createSocket() {

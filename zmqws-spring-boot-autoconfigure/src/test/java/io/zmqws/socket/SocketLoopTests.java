@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for {@link SocketLoop}: commands run on the loop's own thread in order, none is
- * lost to a burst or to the loop going idle, and {@link SocketLoop#execute(Runnable)}
- * refuses work once the loop is stopping or its queue is full.
+ * lost to a burst or to the loop going idle, the socket's connections are counted, and
+ * {@link SocketLoop#execute(Runnable)} refuses work once the loop is stopping or its
+ * queue is full.
  */
 class SocketLoopTests {
 
@@ -144,6 +145,30 @@ class SocketLoopTests {
 		finally {
 			push.close();
 		}
+	}
+
+	@Test
+	void peersAreCountedAsTheyConnectAndLeave() throws Exception {
+		String address = FreePorts.tcp();
+		IdleLoop loop = started(address, 100);
+		assertThat(loop.connectedPeers()).isZero();
+		ZMQ.Socket pull = this.context.socket(SocketType.PULL);
+		try {
+			pull.connect(address);
+			awaitPeers(loop, 1);
+		}
+		finally {
+			pull.close();
+		}
+		awaitPeers(loop, 0);
+	}
+
+	private static void awaitPeers(SocketLoop loop, int peers) throws InterruptedException {
+		long deadline = System.nanoTime() + WAIT.toNanos();
+		while (loop.connectedPeers() != peers && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+		assertThat(loop.connectedPeers()).isEqualTo(peers);
 	}
 
 	@Test
