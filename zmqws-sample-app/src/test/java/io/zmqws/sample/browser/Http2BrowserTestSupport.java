@@ -3,27 +3,16 @@ package io.zmqws.sample.browser;
 import java.util.List;
 import java.util.Map;
 
-import io.zmqws.sample.FreePorts;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The sample with its {@code tls} profile (h2 and HTTP/1.1 over TLS, with the
  * development certificate) for tests in headless Chromium, each class with demo
  * backends of its own.
  */
-@ExtendWith(Chromium.Required.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("tls")
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-abstract class Http2BrowserTestSupport {
+abstract class Http2BrowserTestSupport extends SampleBrowserTestSupport {
 
 	/**
 	 * Asks the echo service through the gateway and reports the protocol the page came
@@ -52,28 +41,6 @@ abstract class Http2BrowserTestSupport {
 			}
 			""";
 
-	private static int echoPort;
-
-	private static int tickerPort;
-
-	private static int sinkPort;
-
-	@LocalServerPort
-	int port;
-
-	@BeforeAll
-	static void pickDemoPorts() {
-		echoPort = FreePorts.next();
-		tickerPort = FreePorts.next();
-		sinkPort = FreePorts.next();
-	}
-
-	@DynamicPropertySource
-	static void demoPorts(DynamicPropertyRegistry registry) {
-		registry.add("demo.echo-port", () -> echoPort);
-		registry.add("demo.ticker-port", () -> tickerPort);
-		registry.add("demo.sink-port", () -> sinkPort);
-	}
 
 	/**
 	 * Signs in over HTTPS, asks the echo service through the gateway from the page, and

@@ -1,6 +1,5 @@
 package io.zmqws.sample.browser;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,21 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TransportOverHttp2BrowserTests extends Http2BrowserTestSupport {
 
-	private static Chromium browser;
-
 	@BeforeEach
 	void signIn() {
 		if (browser == null) {
 			browser = Chromium.startForHttps();
 			browser.open("https://localhost:" + this.port, "alice", "/");
-		}
-	}
-
-	@AfterAll
-	static void closeBrowser() {
-		if (browser != null) {
-			browser.close();
-			browser = null;
 		}
 	}
 
