@@ -12,7 +12,7 @@ import io.zmqws.security.TokenAuthenticator;
 import io.zmqws.security.ZmqwsLogoutHandler;
 import io.zmqws.session.SessionServices;
 import io.zmqws.server.KeepAlive;
-import io.zmqws.server.LeanHandshakeUpgradeStrategy;
+import io.zmqws.server.ReactorNettyUpgradeStrategy;
 import io.zmqws.server.OriginPolicy;
 import io.zmqws.server.SseSettings;
 import io.zmqws.server.WebSessions;
@@ -45,7 +45,6 @@ import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
-import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 
 /**
  * Auto-configuration of the zmqws WebSocket endpoint on a reactive (WebFlux on Reactor
@@ -88,12 +87,12 @@ public final class ZmqwsWebSocketAutoConfiguration {
 			ObjectProvider<ZmqwsWebSocketServerSpecCustomizer> customizers) {
 		int maxFrameSize = ZmqwsAutoConfiguration.maxFrameSize(properties);
 		HandshakeWebSocketService service = new HandshakeWebSocketService(
-				new LeanHandshakeUpgradeStrategy(new ReactorNettyRequestUpgradeStrategy(() -> {
+				new ReactorNettyUpgradeStrategy(() -> {
 					WebsocketServerSpec.Builder builder = WebsocketServerSpec.builder()
 						.maxFramePayloadLength(maxFrameSize);
 					customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 					return builder;
-				})));
+				}));
 		return service;
 	}
 

@@ -16,7 +16,6 @@ import io.zmqws.session.CloseReason;
 import io.zmqws.session.SessionInfo;
 import io.zmqws.session.SessionServices;
 import io.zmqws.session.ZmqwsSession;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.context.SmartLifecycle;
@@ -125,14 +124,13 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 		ZmqwsSession session = new ZmqwsSession(info, this.services);
 		AtomicLong lastActivity = new AtomicLong(System.nanoTime());
 		KeepAliveTicker.Connection kept = this.keepAlive.add(webSocket, session, lastActivity);
-		Flux<WebSocketMessage> output = session.outbound().map((message) -> encode(webSocket, codec, message));
 		// Copy each frame while it is valid: the transport releases its buffer after onNext,
 		// before concatMap (which waits for asynchronous access decisions) gets to it.
 		Mono<Void> input = webSocket.receive()
 			.map(Inbound::copyOf)
 			.concatMap((frame) -> receive(session, codec, frame, lastActivity), 0)
 			.then();
-		return webSocket.send(output)
+		return send(webSocket, session, codec)
 			.then(Mono.defer(() -> closeIfAsked(webSocket, session)))
 			.and(input.doFinally((signal) -> session.close()))
 			.doFinally((signal) -> {
@@ -174,6 +172,13 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 			session.reject(ex);
 			return Mono.empty();
 		}
+	}
+
+	private static Mono<Void> send(WebSocketSession webSocket, ZmqwsSession session, ProtocolCodec codec) {
+		if (ReactorNettyFrames.supports(webSocket)) {
+			return ReactorNettyFrames.send(webSocket, session, codec);
+		}
+		return webSocket.send(session.outbound((message) -> encode(webSocket, codec, message)));
 	}
 
 	private static WebSocketMessage encode(WebSocketSession webSocket, ProtocolCodec codec, ServerMessage message) {

@@ -7,17 +7,25 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import io.zmqws.protocol.CloseCodes;
 import io.zmqws.protocol.ServerMessage;
+import org.reactivestreams.Publisher;
+import reactor.core.CoreSubscriber;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Operators;
 
 /**
  * A connection's bounded outbound queue.
  * <p>
  * Any thread may {@link #offer(ServerMessage)}; messages leave only as fast as the
  * transport asks for them. When the queue is full the {@link OverflowPolicy} applies.
+ * <p>
+ * One subscriber drains it. A subscriber that asks for asynchronous fusion (Reactor
+ * Netty's send does) polls this queue itself, so no second queue is kept per connection,
+ * and messages are encoded on the thread that writes them.
  */
 final class SessionOutbound {
 
@@ -36,9 +44,9 @@ final class SessionOutbound {
 
 	private final AtomicLong droppedTotal = new AtomicLong();
 
-	private final Flux<ServerMessage> flux;
+	private volatile OutboundSubscription<?> subscription;
 
-	private volatile FluxSink<ServerMessage> sink;
+	private boolean subscribed;
 
 	private long droppedUnreported;
 
@@ -50,21 +58,37 @@ final class SessionOutbound {
 		this.capacity = capacity;
 		this.policy = policy;
 		this.onOverflowClose = onOverflowClose;
-		this.flux = Flux.create(this::attach, FluxSink.OverflowStrategy.ERROR);
 	}
 
+	/** The messages as they are; only one subscriber is allowed. */
 	Flux<ServerMessage> flux() {
-		return this.flux;
+		return Flux.from(encoded(Function.identity()));
+	}
+
+	/**
+	 * The messages, each encoded by {@code encoder} when it leaves the queue; only one
+	 * subscriber is allowed.
+	 */
+	<T> Publisher<T> encoded(Function<? super ServerMessage, ? extends T> encoder) {
+		return new EncodedPublisher<>(this, encoder);
 	}
 
 	long droppedTotal() {
 		return this.droppedTotal.get();
 	}
 
-	private void attach(FluxSink<ServerMessage> sink) {
-		this.sink = sink;
-		sink.onRequest((n) -> drain());
-		sink.onDispose(this::discard);
+	private void attach(OutboundSubscription<?> subscription) {
+		synchronized (this.lock) {
+			if (this.subscribed) {
+				Operators.error(subscription.actual,
+						new IllegalStateException("The outbound queue allows only one subscriber"));
+				return;
+			}
+			this.subscribed = true;
+		}
+		subscription.actual.onSubscribe(subscription);
+		// signals only after onSubscribe has returned; demand it brought is drained now
+		this.subscription = subscription;
 		drain();
 	}
 
@@ -150,27 +174,37 @@ final class SessionOutbound {
 		}
 		int missed = 1;
 		do {
-			FluxSink<ServerMessage> target = this.sink;
+			OutboundSubscription<?> target = this.subscription;
 			if (target != null) {
-				while (target.requestedFromDownstream() > 0) {
-					ServerMessage next = poll();
-					if (next == null) {
-						break;
-					}
-					target.next(next);
-					wakeRoomWaiters();
-				}
-				boolean done;
-				synchronized (this.lock) {
-					done = this.completed && this.queue.isEmpty();
-				}
-				if (done) {
-					target.complete();
-				}
+				target.drain();
 			}
 			missed = this.wip.addAndGet(-missed);
 		}
 		while (missed != 0);
+	}
+
+	private boolean hasQueued() {
+		synchronized (this.lock) {
+			return !this.queue.isEmpty();
+		}
+	}
+
+	private int queued() {
+		synchronized (this.lock) {
+			return this.queue.size();
+		}
+	}
+
+	private boolean isCompleted() {
+		synchronized (this.lock) {
+			return this.completed;
+		}
+	}
+
+	private boolean isDrained() {
+		synchronized (this.lock) {
+			return this.completed && this.queue.isEmpty();
+		}
 	}
 
 	private void wakeRoomWaiters() {
@@ -194,6 +228,148 @@ final class SessionOutbound {
 			}
 			return next;
 		}
+	}
+
+
+	/** Subscribes each subscriber to the one queue. */
+	private record EncodedPublisher<T>(SessionOutbound outbound, Function<? super ServerMessage, ? extends T> encoder)
+			implements Publisher<T>, Fuseable {
+
+		@Override
+		public void subscribe(org.reactivestreams.Subscriber<? super T> subscriber) {
+			this.outbound.attach(new OutboundSubscription<T>(this.outbound, this.encoder, Operators.toCoreSubscriber(subscriber)));
+		}
+
+	}
+
+	/**
+	 * The subscriber's side of the queue. Not fused, it is handed messages as it asks for
+	 * them; fused ({@link Fuseable#ASYNC}), it is told when messages it asked for are
+	 * waiting and {@link #poll() polls} them itself.
+	 */
+	private static final class OutboundSubscription<T> implements Fuseable.QueueSubscription<T> {
+
+		private final SessionOutbound outbound;
+
+		private final Function<? super ServerMessage, ? extends T> encoder;
+
+		final CoreSubscriber<? super T> actual;
+
+		private final AtomicLong requested = new AtomicLong();
+
+		private volatile boolean cancelled;
+
+		private boolean fused;
+
+		private boolean terminated;
+
+		OutboundSubscription(SessionOutbound outbound, Function<? super ServerMessage, ? extends T> encoder,
+				CoreSubscriber<? super T> actual) {
+			this.outbound = outbound;
+			this.encoder = encoder;
+			this.actual = actual;
+		}
+
+		/** Runs serialized by the outbound's drain loop. */
+		void drain() {
+			if (this.cancelled || this.terminated) {
+				return;
+			}
+			if (this.fused) {
+				if (this.requested.get() > 0 && this.outbound.hasQueued()) {
+					this.actual.onNext(null);
+				}
+				if (this.outbound.isCompleted()) {
+					this.terminated = true;
+					this.actual.onComplete();
+				}
+				return;
+			}
+			long wanted = this.requested.get();
+			long emitted = 0;
+			while (emitted != wanted && !this.cancelled) {
+				T next = poll();
+				if (next == null) {
+					break;
+				}
+				this.actual.onNext(next);
+				emitted++;
+			}
+			if (emitted != 0 && wanted != Long.MAX_VALUE) {
+				this.requested.addAndGet(-emitted);
+			}
+			if (!this.cancelled && this.outbound.isDrained()) {
+				this.terminated = true;
+				this.actual.onComplete();
+			}
+		}
+
+		@Override
+		public void request(long n) {
+			if (Operators.validate(n)) {
+				long current;
+				do {
+					current = this.requested.get();
+				}
+				while (!this.requested.compareAndSet(current, Operators.addCap(current, n)));
+				this.outbound.drain();
+			}
+		}
+
+		@Override
+		public void cancel() {
+			this.cancelled = true;
+			this.outbound.discard();
+		}
+
+		@Override
+		public int requestFusion(int requestedMode) {
+			if ((requestedMode & Fuseable.ASYNC) != 0) {
+				this.fused = true;
+				return Fuseable.ASYNC;
+			}
+			return Fuseable.NONE;
+		}
+
+		/**
+		 * The next message, encoded. A fused subscriber gets no more than it has asked for
+		 * with {@link #request(long)}: what it has not asked for stays in this queue, where
+		 * the overflow policy applies, rather than piling up further down (Reactor Netty,
+		 * for one, asks per written-and-flushed frame but polls as long as it gets
+		 * messages).
+		 */
+		@Override
+		public T poll() {
+			if (this.fused && this.requested.get() == 0) {
+				return null;
+			}
+			ServerMessage next = this.outbound.poll();
+			if (next == null) {
+				return null;
+			}
+			if (this.fused && this.requested.get() != Long.MAX_VALUE) {
+				this.requested.decrementAndGet();
+			}
+			this.outbound.wakeRoomWaiters();
+			return this.encoder.apply(next);
+		}
+
+		@Override
+		public int size() {
+			return this.outbound.queued();
+		}
+
+		@Override
+		public boolean isEmpty() {
+			return !this.outbound.hasQueued();
+		}
+
+		/** The fused subscriber is done with the queue: what is left is discarded. */
+		@Override
+		public void clear() {
+			this.outbound.discard();
+		}
+
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -34,6 +35,7 @@ import io.zmqws.socket.SocketLoop;
 import io.zmqws.socket.SubscriptionHub;
 import io.zmqws.socket.ZmqEndpoints;
 import io.zmqws.socket.ZmqSocketException;
+import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.BaseSubscriber;
@@ -182,9 +184,18 @@ public final class ZmqwsSession implements BrowserConnection {
 		return this.principal;
 	}
 
-	/** The messages for the client; completes when the session ends. */
+	/** The messages for the client; completes when the session ends. One subscriber only. */
 	public Flux<ServerMessage> outbound() {
 		return this.outbound.flux();
+	}
+
+	/**
+	 * The messages for the client, each encoded by {@code encoder} as it leaves the queue;
+	 * completes when the session ends. One subscriber only. A subscriber that fuses with it
+	 * ({@code Fuseable.ASYNC}) polls the session's queue directly.
+	 */
+	public <T> Publisher<T> outbound(Function<? super ServerMessage, ? extends T> encoder) {
+		return this.outbound.encoded(encoder);
 	}
 
 	/** Completes when the session closes. */

@@ -9,7 +9,7 @@ import io.zmqws.security.AccessPolicy;
 import io.zmqws.server.KeepAlive;
 import io.zmqws.server.WebSessions;
 import io.zmqws.server.ZmqwsSseHandler;
-import io.zmqws.server.LeanHandshakeUpgradeStrategy;
+import io.zmqws.server.ReactorNettyUpgradeStrategy;
 import io.zmqws.session.SessionServices;
 import io.zmqws.session.SessionSettings;
 import io.zmqws.socket.ZmqEndpoints;
@@ -31,7 +31,6 @@ import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
-import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -111,8 +110,7 @@ class ZmqwsWebSocketAutoConfigurationTests {
 			.run((context) -> {
 				HandshakeWebSocketService service = (HandshakeWebSocketService) context.getBean("zmqwsWebSocketService",
 						WebSocketService.class);
-				LeanHandshakeUpgradeStrategy lean = (LeanHandshakeUpgradeStrategy) service.getUpgradeStrategy();
-				WebsocketServerSpec spec = ((ReactorNettyRequestUpgradeStrategy) lean.getDelegate())
+				WebsocketServerSpec spec = ((ReactorNettyUpgradeStrategy) service.getUpgradeStrategy())
 					.getWebsocketServerSpec();
 				assertThat(spec.maxFramePayloadLength()).isEqualTo(16 * 1024);
 				assertThat(spec.compress()).isFalse();

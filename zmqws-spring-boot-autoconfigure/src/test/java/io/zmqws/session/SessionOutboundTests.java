@@ -18,6 +18,9 @@ import io.zmqws.protocol.CloseCodes;
 import io.zmqws.protocol.ErrorCode;
 import io.zmqws.protocol.ServerMessage;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Fuseable;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -257,6 +260,129 @@ class SessionOutboundTests {
 			assertThat(new HashSet<>(ids)).hasSize(perThread);
 		}
 		assertThat(this.closes).isEmpty();
+	}
+
+	@Test
+	void aFusedSubscriberPollsTheQueueAndGetsEachMessageEncoded() {
+		SessionOutbound outbound = outbound(10, OverflowPolicy.DROP_OLDEST);
+		outbound.offer(reply(1));
+		StepVerifier.create(outbound.encoded(SessionOutboundTests::describe))
+			.expectFusion(Fuseable.ASYNC)
+			.expectNext("reply 1")
+			.then(() -> {
+				outbound.offer(reply(2));
+				outbound.offer(message("m", 0));
+			})
+			.expectNext("reply 2", "message m dropped 0")
+			.then(() -> {
+				outbound.offer(reply(3));
+				outbound.complete();
+			})
+			.expectNext("reply 3")
+			.expectComplete()
+			.verify(WAIT);
+	}
+
+	@Test
+	void aFusedSubscriberSeesTheDropCountOnTheNextPublishedMessage() {
+		SessionOutbound outbound = outbound(1, OverflowPolicy.DROP_OLDEST);
+		outbound.offer(message("m1", 0));
+		outbound.offer(message("m2", 0));
+		outbound.offer(message("m3", 0));
+		StepVerifier.create(outbound.encoded(SessionOutboundTests::describe))
+			.expectFusion(Fuseable.ASYNC)
+			.expectNext("message m3 dropped 2")
+			.then(outbound::complete)
+			.expectComplete()
+			.verify(WAIT);
+	}
+
+	@Test
+	void aFusedSubscriberPollsNoMoreThanItAskedFor() {
+		SessionOutbound outbound = outbound(10, OverflowPolicy.DROP_OLDEST);
+		FusedSubscriber subscriber = new FusedSubscriber();
+		outbound.encoded(SessionOutboundTests::describe).subscribe(subscriber);
+		Fuseable.QueueSubscription<String> queue = subscriber.queue;
+		outbound.offer(reply(1));
+		outbound.offer(reply(2));
+		assertThat(subscriber.signals).as("nothing asked for yet").isZero();
+		assertThat(queue.poll()).isNull();
+		queue.request(1);
+		assertThat(subscriber.signals).isEqualTo(1);
+		assertThat(queue.poll()).isEqualTo("reply 1");
+		assertThat(queue.poll()).as("asked for one only").isNull();
+		assertThat(queue.size()).isEqualTo(1);
+		queue.request(5);
+		assertThat(subscriber.signals).isEqualTo(2);
+		assertThat(queue.poll()).isEqualTo("reply 2");
+		assertThat(queue.poll()).isNull();
+	}
+
+	@Test
+	void whenAFusedSubscriberClearsTheQueueWhatIsLeftIsDiscardedAndMoreRefused() {
+		SessionOutbound outbound = outbound(10, OverflowPolicy.DROP_OLDEST);
+		FusedSubscriber subscriber = new FusedSubscriber();
+		outbound.encoded(SessionOutboundTests::describe).subscribe(subscriber);
+		Fuseable.QueueSubscription<String> queue = subscriber.queue;
+		queue.request(10);
+		outbound.offer(reply(1));
+		outbound.offer(reply(2));
+		assertThat(queue.size()).isEqualTo(2);
+		assertThat(queue.poll()).isEqualTo("reply 1");
+		queue.clear();
+		assertThat(queue.isEmpty()).isTrue();
+		assertThat(queue.poll()).isNull();
+		assertThat(outbound.offer(reply(3))).isFalse();
+	}
+
+	/** Fuses as Reactor Netty's send does, and counts the signals that messages wait. */
+	private static final class FusedSubscriber implements CoreSubscriber<String> {
+
+		Fuseable.QueueSubscription<String> queue;
+
+		int signals;
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public void onSubscribe(Subscription subscription) {
+			this.queue = (Fuseable.QueueSubscription<String>) subscription;
+			assertThat(this.queue.requestFusion(Fuseable.ANY | Fuseable.THREAD_BARRIER)).isEqualTo(Fuseable.ASYNC);
+		}
+
+		@Override
+		public void onNext(String signal) {
+			assertThat(signal).isNull();
+			this.signals++;
+		}
+
+		@Override
+		public void onError(Throwable ex) {
+		}
+
+		@Override
+		public void onComplete() {
+		}
+
+	}
+
+	@Test
+	void aSecondSubscriberIsRefused() {
+		SessionOutbound outbound = outbound(10, OverflowPolicy.DROP_OLDEST);
+		StepVerifier first = StepVerifier.create(outbound.flux(), 0).expectSubscription().thenCancel().verifyLater();
+		StepVerifier.create(outbound.flux())
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("only one subscriber"))
+			.verify(WAIT);
+		first.verify(WAIT);
+	}
+
+	private static String describe(ServerMessage message) {
+		if (message instanceof ServerMessage.Reply reply) {
+			return "reply " + reply.id();
+		}
+		ServerMessage.Message published = (ServerMessage.Message) message;
+		return "message " + new String(published.frames().get(0), StandardCharsets.UTF_8) + " dropped "
+				+ published.dropped();
 	}
 
 	private SessionOutbound outbound(int capacity, OverflowPolicy policy) {

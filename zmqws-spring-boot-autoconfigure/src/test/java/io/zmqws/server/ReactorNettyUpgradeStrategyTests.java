@@ -4,29 +4,24 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.Principal;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
-import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
-import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.socket.HandshakeInfo;
-import org.springframework.web.reactive.socket.WebSocketHandler;
-import org.springframework.web.reactive.socket.server.RequestUpgradeStrategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link LeanHandshakeUpgradeStrategy}: the connection gets the handshake's
+ * Tests for {@link ReactorNettyUpgradeStrategy}: the connection gets the handshake's
  * principal, remote address, sub-protocol, URI and attributes, but no copy of the
  * request's headers and cookies.
  */
-class LeanHandshakeUpgradeStrategyTests {
+class ReactorNettyUpgradeStrategyTests {
 
 	@Test
 	void connectionKeepsWhatTheGatewayReadsButNotTheHeadersAndCookies() {
@@ -40,17 +35,7 @@ class LeanHandshakeUpgradeStrategyTests {
 		Map<String, Object> attributes = Map.of("an.attribute", "w-1");
 		HandshakeInfo full = new HandshakeInfo(URI.create("ws://localhost/zmqws"), headers, cookies, Mono.just(alice),
 				"zmqws.v1.json", remote, attributes, "[1] ");
-		AtomicReference<HandshakeInfo> given = new AtomicReference<>();
-		RequestUpgradeStrategy upgrading = (exchange, handler, subProtocol, handshakeInfo) -> {
-			given.set(handshakeInfo.get());
-			return Mono.empty();
-		};
-		WebSocketHandler handler = (session) -> Mono.empty();
-		new LeanHandshakeUpgradeStrategy(upgrading)
-			.upgrade(MockServerWebExchange.from(MockServerHttpRequest.get("/zmqws")), handler, "zmqws.v1.json",
-					() -> full)
-			.block();
-		HandshakeInfo lean = given.get();
+		HandshakeInfo lean = ReactorNettyUpgradeStrategy.lean(full);
 		assertThat(lean.getHeaders().isEmpty()).isTrue();
 		assertThat(lean.getCookies()).isEmpty();
 		assertThat(lean.getPrincipal().block()).isSameAs(alice);
