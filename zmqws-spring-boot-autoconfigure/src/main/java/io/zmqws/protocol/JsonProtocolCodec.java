@@ -280,7 +280,12 @@ public final class JsonProtocolCodec implements ProtocolCodec {
 
 		@Override
 		protected void tree(JsonNode value) {
-			this.json.writeTree(value);
+			// strings and booleans directly: writeTree looks up a serializer for every value
+			switch (value.getNodeType()) {
+				case STRING -> this.json.writeString(value.stringValue());
+				case BOOLEAN -> this.json.writeBoolean(value.booleanValue());
+				default -> this.json.writeTree(value);
+			}
 		}
 
 	}

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -108,9 +107,9 @@ final class SessionFunctions {
 			sink.onDispose(() -> awaiting.remove(cid));
 			this.send.test(new ServerMessage.Invoke(cid, function, args));
 		});
-		return answer.timeout(timeout)
-			.onErrorMap(TimeoutException.class, (ex) -> new BrowserCallException(BrowserCallException.Reason.TIMEOUT,
-					"The client did not answer '" + function + "' within " + timeout.toMillis() + " ms"));
+		// with a fallback, Reactor does not describe the timed operator on every subscription
+		return answer.timeout(timeout, Mono.error(() -> new BrowserCallException(BrowserCallException.Reason.TIMEOUT,
+				"The client did not answer '" + function + "' within " + timeout.toMillis() + " ms")));
 	}
 
 	/** Fails the calls still awaiting answers. */

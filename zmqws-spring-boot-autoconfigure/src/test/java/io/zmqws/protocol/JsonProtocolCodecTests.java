@@ -395,6 +395,21 @@ class JsonProtocolCodecTests {
 	@Nested
 	class Encode {
 
+		@ParameterizedTest(name = "{0}")
+		@ValueSource(strings = { "\"plain\"", "\"quotes \\\" and \\\\ backslash\"", "\"\\u0000\\u001f control\"",
+				"\"\\u20ac \\ud83d\\ude00 \\u2028\"", "\"\"", "true", "false", "null", "0", "-12345678901234",
+				"1.5e300", "0.1", "123456789012345678901234567890", "[1,\"a\",null]", "{\"a\":{\"b\":[true]}}" })
+		void resultItemAndEventValuesAreWrittenAsTheMapperWritesThem(String valueJson) {
+			JsonNode value = mapper.readTree(valueJson);
+			String written = mapper.writeValueAsString(value);
+			assertThat(new String(JsonProtocolCodecTests.this.codec.encode(new ServerMessage.Result(7, value)),
+					StandardCharsets.UTF_8))
+				.isEqualTo("{\"op\":\"result\",\"id\":7,\"value\":" + written + "}");
+			assertThat(new String(JsonProtocolCodecTests.this.codec.encode(new ServerMessage.Item(8, value)),
+					StandardCharsets.UTF_8))
+				.isEqualTo("{\"op\":\"item\",\"id\":8,\"value\":" + written + "}");
+		}
+
 		@Test
 		void welcome() {
 			JsonNode json = encode(new ServerMessage.Welcome("zmqws.v1.json", "s-1", null, "websocket", "1.1",
