@@ -78,6 +78,8 @@ public final class Bench {
 
 	private int gatewayPort;
 
+	private int gatewayH2cPort;
+
 	private int barePort;
 
 	private int stompPort;
@@ -87,6 +89,9 @@ public final class Bench {
 	private ZmqRequestLoad zmqClient;
 
 	private ServerProcess gateway;
+
+	/** A second gateway, with {@code server.http2.enabled} (h2c), for the transports scenario. */
+	private ServerProcess gatewayH2c;
 
 	private ServerProcess bare;
 
@@ -111,7 +116,7 @@ public final class Bench {
 			case "server" -> server(rest);
 			case "jfr-top" -> JfrTop.print(Path.of(rest[0]), (rest.length > 1) ? rest[1] : null,
 					(rest.length > 2) ? Integer.parseInt(rest[2]) : 30);
-			case "all", "jmh", "reqrep", "rpc", "fanout", "memory" -> {
+			case "all", "jmh", "reqrep", "rpc", "transports", "fanout", "memory" -> {
 				Options options = Options.parse(args[0], rest);
 				new Bench(options).run();
 				System.exit(0);
@@ -123,9 +128,9 @@ public final class Bench {
 	private static void usage() {
 		System.out.println("""
 				usage:
-				  all [--short] [--jfr] [--only=reqrep,rpc,fanout,memory,jmh] [--server-cpus=0] [--client-cpus=1] [--out=DIR]
+				  all [--short] [--jfr] [--only=reqrep,rpc,transports,fanout,memory,jmh] [--server-cpus=0] [--client-cpus=1] [--out=DIR]
 				      everything (or some scenarios); prints the Markdown table for docs/benchmarks.md
-				  reqrep|rpc|fanout|memory|jmh [--short] ...   one scenario (rpc runs reqrep's baselines too)
+				  reqrep|rpc|transports|fanout|memory|jmh [--short] ...   one scenario (rpc and transports run reqrep's baselines too)
 				  jfr-top FILE.jfr [THREAD-PREFIX] [TOP]        CPU samples of a recording (--jfr keeps them)
 				  server gateway|bare|stomp|rep ARGS            one server (started by the driver)""");
 	}
@@ -150,7 +155,8 @@ public final class Bench {
 		log("run " + this.settings.name() + ", results in " + this.runDir);
 		try {
 			Set<String> only = this.options.only;
-			boolean load = only.contains("reqrep") || only.contains("rpc") || only.contains("fanout")
+			boolean requests = only.contains("reqrep") || only.contains("rpc") || only.contains("transports");
+			boolean load = requests || only.contains("fanout")
 					|| only.contains("memory");
 			if (load) {
 				Affinity.pinSelf(this.options.clientCpus);
@@ -159,11 +165,14 @@ public final class Bench {
 				this.pub.setLinger(0);
 				this.pubPort = this.pub.bindToRandomPort("tcp://127.0.0.1");
 			}
-			if (only.contains("reqrep") || only.contains("rpc") || only.contains("fanout")) {
+			if (requests || only.contains("fanout")) {
 				startServers(only);
 			}
-			if (only.contains("reqrep") || only.contains("rpc")) {
+			if (requests) {
 				requestReply(only.contains("rpc"));
+			}
+			if (only.contains("transports")) {
+				transports();
 			}
 			if (only.contains("fanout")) {
 				fanout();
@@ -259,7 +268,11 @@ public final class Bench {
 	}
 
 	private ServerProcess startServer(String kind, List<String> args) throws IOException {
-		ServerProcess server = ServerProcess.start(kind, this.options.serverCpus, jvmArgs(kind), args,
+		return startServer(kind, kind, args);
+	}
+
+	private ServerProcess startServer(String kind, String label, List<String> args) throws IOException {
+		ServerProcess server = ServerProcess.start(kind, label, this.options.serverCpus, jvmArgs(kind), args,
 				this.runDir.resolve("logs"));
 		this.servers.add(server);
 		return server;
@@ -277,8 +290,16 @@ public final class Bench {
 			this.stomp = startServer("stomp", List.of("--server.port=" + this.stompPort, "--server.address=127.0.0.1",
 					"--spring.main.banner-mode=off", "--logging.level.root=WARN"));
 		}
+		if (only.contains("transports")) {
+			this.gatewayH2cPort = freePort();
+			this.gatewayH2c = startServer("gateway", "gateway-h2c",
+					gatewayArgs(this.gatewayH2cPort, "--server.http2.enabled=true"));
+		}
 		this.rep.awaitReady(60);
 		this.gateway.awaitReady(120);
+		if (this.gatewayH2c != null) {
+			this.gatewayH2c.awaitReady(120);
+		}
 		this.bare.awaitReady(60);
 		if (this.stomp != null) {
 			this.stomp.awaitReady(120);
@@ -286,16 +307,22 @@ public final class Bench {
 	}
 
 	private ServerProcess startGateway(int port) throws IOException {
+		return startServer("gateway", gatewayArgs(port));
+	}
+
+	private List<String> gatewayArgs(int port, String... more) throws IOException {
 		if (this.repPort == 0) {
 			this.repPort = freePort();
 		}
-		return startServer("gateway", List.of("--server.port=" + port, "--server.address=127.0.0.1",
+		List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--server.address=127.0.0.1",
 				"--spring.main.banner-mode=off", "--logging.level.root=WARN",
 				"--zmqws.endpoints.echo.type=REQ", "--zmqws.endpoints.echo.address=tcp://127.0.0.1:" + this.repPort,
 				"--zmqws.endpoints.feed.type=SUB", "--zmqws.endpoints.feed.address=tcp://127.0.0.1:" + this.pubPort,
 				// one connection carries up to 64 requests in flight; the default limit of 1,000
 				// inbound messages per second per connection is a safety net, not a benchmark subject
 				"--zmqws.session.max-messages-per-second=0"));
+		args.addAll(List.of(more));
+		return args;
 	}
 
 	private void stopServers() {
@@ -305,6 +332,7 @@ public final class Bench {
 		this.servers.clear();
 		this.rep = null;
 		this.gateway = null;
+		this.gatewayH2c = null;
 		this.bare = null;
 		this.stomp = null;
 	}
@@ -360,9 +388,26 @@ public final class Bench {
 		}
 	}
 
+	/**
+	 * Request/reply at 64 in flight in MessagePack, and in JSON over h2c on the second
+	 * gateway; the JSON over HTTP/1.1 and bare rows of (a) are the baselines.
+	 */
+	private void transports() {
+		log("transports: warming up the JIT (unrecorded)");
+		ws(WsRequestLoad.Kind.GATEWAY_MSGPACK, 64, 0, this.settings.jitWarmup(), meter(), false);
+		ws(WsRequestLoad.Kind.GATEWAY_H2C, 64, 0, this.settings.jitWarmup(), meter(), false);
+		ws(WsRequestLoad.Kind.GATEWAY_MSGPACK, 64, 0, this.settings.measure(),
+				profiled(meter(this.gateway, this.rep), "transports-msgpack-64"), true);
+		ws(WsRequestLoad.Kind.GATEWAY_H2C, 64, 0, this.settings.measure(), meter(this.gatewayH2c, this.rep), true);
+	}
+
 	private void ws(WsRequestLoad.Kind kind, int inFlight, double rate, java.time.Duration measure, Meter meter,
 			boolean record) {
-		int port = (kind == WsRequestLoad.Kind.BARE) ? this.barePort : this.gatewayPort;
+		int port = switch (kind) {
+			case BARE -> this.barePort;
+			case GATEWAY_H2C -> this.gatewayH2cPort;
+			default -> this.gatewayPort;
+		};
 		attempt(kind.label() + " " + inFlight + ((rate > 0) ? " @" + (long) rate + "/s" : ""),
 				() -> new WsRequestLoad(kind, PAYLOAD).run(port, Settings.connectionsFor(inFlight), inFlight, rate,
 						this.settings.warmup(), measure, meter),
@@ -611,7 +656,7 @@ public final class Bench {
 	/** Command-line options. */
 	record Options(boolean isShort, boolean jfr, Set<String> only, String serverCpus, String clientCpus, Path out) {
 
-		private static final List<String> ALL = List.of("reqrep", "rpc", "fanout", "memory", "jmh");
+		private static final List<String> ALL = List.of("reqrep", "rpc", "transports", "fanout", "memory", "jmh");
 
 		static Options parse(String command, String[] args) {
 			boolean isShort = false;

@@ -39,6 +39,12 @@ final class ServerProcess implements AutoCloseable {
 
 	static ServerProcess start(String kind, String cpus, List<String> jvmArgs, List<String> args, Path logDir)
 			throws IOException {
+		return start(kind, kind, cpus, jvmArgs, args, logDir);
+	}
+
+	/** Starts server {@code kind}, called {@code label} in the log and its log file's name. */
+	static ServerProcess start(String kind, String label, String cpus, List<String> jvmArgs, List<String> args,
+			Path logDir) throws IOException {
 		List<String> command = new ArrayList<>();
 		if (cpus != null && Affinity.available()) {
 			command.addAll(List.of("taskset", "-c", cpus));
@@ -52,9 +58,9 @@ final class ServerProcess implements AutoCloseable {
 		command.add(kind);
 		command.addAll(args);
 		Files.createDirectories(logDir);
-		Path log = logDir.resolve(kind + ".log");
+		Path log = logDir.resolve(label + ".log");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		return new ServerProcess(kind, process, log);
+		return new ServerProcess(label, process, log);
 	}
 
 	/** Waits for the server's ready line; fails if it exits first. */

@@ -95,7 +95,7 @@ public final class Scan {
 		return negative ? -value : value;
 	}
 
-	private static int indexOf(ByteBuf buf, byte[] needle, int from) {
+	static int indexOf(ByteBuf buf, byte[] needle, int from) {
 		int last = buf.writerIndex() - needle.length;
 		outer: for (int i = from; i <= last; i++) {
 			for (int j = 0; j < needle.length; j++) {

@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -74,6 +75,10 @@ public final class Ws {
 			this.channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(text)));
 		}
 
+		public void sendBinary(byte[] bytes) {
+			this.channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+		}
+
 		public void send(String text) {
 			send(text.getBytes(StandardCharsets.UTF_8));
 		}
@@ -91,15 +96,22 @@ public final class Ws {
 
 	}
 
-	/** Opens one connection; completes once the handshake is done. */
+	/** Opens one connection of its own over HTTP/1.1; completes once the handshake is done. */
 	public static Mono<Conn> connect(URI uri, String subprotocol, FrameHandler handler) {
+		return connect(HttpClient.newConnection(), uri, subprotocol, handler);
+	}
+
+	/**
+	 * Opens one WebSocket with {@code client}: e.g. one speaking h2c, whose WebSockets are
+	 * streams of a shared HTTP/2 connection (RFC 8441); completes once the handshake is done.
+	 */
+	public static Mono<Conn> connect(HttpClient client, URI uri, String subprotocol, FrameHandler handler) {
 		WebsocketClientSpec.Builder spec = WebsocketClientSpec.builder().maxFramePayloadLength(MAX_FRAME);
 		if (subprotocol != null) {
 			spec.protocols(subprotocol);
 		}
 		Conn conn = new Conn(handler);
-		return Mono.create((sink) -> HttpClient.newConnection()
-			.websocket(spec.build())
+		return Mono.create((sink) -> client.websocket(spec.build())
 			.uri(uri)
 			.handle((in, out) -> {
 				in.withConnection((connection) -> {
@@ -124,8 +136,15 @@ public final class Ws {
 	 */
 	public static List<Conn> connectMany(URI uri, String subprotocol, int count, int concurrency,
 			Function<Integer, FrameHandler> handlers, Function<Conn, Mono<?>> ready, Duration timeout) {
+		return connectMany(HttpClient.newConnection(), uri, subprotocol, count, concurrency, handlers, ready, timeout);
+	}
+
+	/** {@link #connectMany(URI, String, int, int, Function, Function, Duration)} with {@code client}. */
+	public static List<Conn> connectMany(HttpClient client, URI uri, String subprotocol, int count, int concurrency,
+			Function<Integer, FrameHandler> handlers, Function<Conn, Mono<?>> ready, Duration timeout) {
 		List<Conn> conns = Flux.range(0, count)
-			.flatMap((i) -> connect(uri, subprotocol, handlers.apply(i)).flatMap((c) -> ready.apply(c).thenReturn(c)),
+			.flatMap((i) -> connect(client, uri, subprotocol, handlers.apply(i))
+				.flatMap((c) -> ready.apply(c).thenReturn(c)),
 					concurrency)
 			.collectList()
 			.block(timeout);

@@ -1,6 +1,7 @@
 package io.zmqws.bench.load;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,8 @@ import io.netty.buffer.ByteBuf;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * Request/reply over WebSocket, the same client for every target: the gateway (zmqws
@@ -23,7 +26,7 @@ import reactor.core.publisher.Mono;
  */
 public final class WsRequestLoad {
 
-	/** What the client sends and to which path. */
+	/** What the client sends, to which path, in which encoding and over which HTTP. */
 	public enum Kind {
 
 		/** zmqws {@code request} to a REQ endpoint named {@code echo}. */
@@ -33,7 +36,11 @@ public final class WsRequestLoad {
 		/** zmqws {@code call} of {@code bench.echo} (a plain @ZmqRpc method). */
 		RPC("rpc", "/zmqws", "zmqws.v1.json"),
 		/** zmqws {@code call} of {@code bench.echoMono} (a Mono-returning @ZmqRpc method). */
-		RPC_MONO("rpc-mono", "/zmqws", "zmqws.v1.json");
+		RPC_MONO("rpc-mono", "/zmqws", "zmqws.v1.json"),
+		/** {@link #GATEWAY} in MessagePack (binary frames, the payload as {@code bin}). */
+		GATEWAY_MSGPACK("gateway-msgpack", "/zmqws", "zmqws.v1.msgpack"),
+		/** {@link #GATEWAY} on WebSockets over h2c (RFC 8441), all streams of one connection. */
+		GATEWAY_H2C("gateway-h2c", "/zmqws", "zmqws.v1.json");
 
 		final String label;
 
@@ -51,6 +58,22 @@ public final class WsRequestLoad {
 			return this.label;
 		}
 
+		boolean msgpack() {
+			return this == GATEWAY_MSGPACK;
+		}
+
+		boolean opensSocket() {
+			return this == GATEWAY || this == GATEWAY_MSGPACK || this == GATEWAY_H2C;
+		}
+
+		String scenario() {
+			return switch (this) {
+				case GATEWAY, BARE -> "reqrep";
+				case RPC, RPC_MONO -> "rpc";
+				case GATEWAY_MSGPACK, GATEWAY_H2C -> "transports";
+			};
+		}
+
 	}
 
 	private static final int SLOTS = 1 << 16;
@@ -60,6 +83,9 @@ public final class WsRequestLoad {
 	private final String prefix;
 
 	private final String suffix;
+
+	/** MessagePack requests: the bytes before and after the id. */
+	private final byte[][] packed;
 
 	private final Recorder recorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
 
@@ -76,8 +102,9 @@ public final class WsRequestLoad {
 	public WsRequestLoad(Kind kind, int payloadBytes) {
 		this.kind = kind;
 		String payload = "x".repeat(payloadBytes);
+		this.packed = MsgpackScan.requestAroundId(1, payload.getBytes(StandardCharsets.US_ASCII));
 		switch (kind) {
-			case GATEWAY, BARE -> {
+			case GATEWAY, BARE, GATEWAY_MSGPACK, GATEWAY_H2C -> {
 				this.prefix = "{\"op\":\"request\",\"sid\":1,\"id\":";
 				this.suffix = ",\"frames\":[\"" + payload + "\"]}";
 			}
@@ -108,7 +135,9 @@ public final class WsRequestLoad {
 			Meter meter) {
 		this.closedLoop = rate <= 0;
 		URI uri = URI.create("ws://127.0.0.1:" + port + this.kind.path);
-		List<Ws.Conn> conns = Ws.connectMany(uri, this.kind.subprotocol, connections, 64,
+		HttpClient client = (this.kind == Kind.GATEWAY_H2C) ? HttpClient.create().protocol(HttpProtocol.H2C)
+				: HttpClient.newConnection();
+		List<Ws.Conn> conns = Ws.connectMany(client, uri, this.kind.subprotocol, connections, 64,
 				(i) -> this::onFrame, this::prepare, Duration.ofSeconds(60));
 		try {
 			long deadlineWarmup = System.nanoTime() + warmup.toNanos();
@@ -155,7 +184,7 @@ public final class WsRequestLoad {
 				}
 				unanswered = Math.max(0, this.sent.get() - this.completed.get() - this.errors.get());
 			}
-			return new Result(this.kind == Kind.BARE || this.kind == Kind.GATEWAY ? "reqrep" : "rpc", this.kind.label,
+			return new Result(this.kind.scenario(), this.kind.label,
 					inFlight, this.closedLoop ? "max" : "rate", rate, count, meter.seconds(), latency,
 					this.errors.get() + unanswered, meter.serverCpuPercent(), meter.clientCpuPercent());
 		}
@@ -182,10 +211,17 @@ public final class WsRequestLoad {
 	private Mono<?> prepare(Ws.Conn conn) {
 		Slots slots = new Slots();
 		conn.state = slots;
-		if (this.kind == Kind.GATEWAY) {
+		if (this.kind.opensSocket()) {
 			// the gateway's clients wait for its welcome before they send
 			return conn.firstFrame()
-				.then(Mono.fromRunnable(() -> conn.send("{\"op\":\"open\",\"sid\":1,\"endpoint\":\"echo\"}")))
+				.then(Mono.fromRunnable(() -> {
+					if (this.kind.msgpack()) {
+						conn.sendBinary(MsgpackScan.open(1, "echo"));
+					}
+					else {
+						conn.send("{\"op\":\"open\",\"sid\":1,\"endpoint\":\"echo\"}");
+					}
+				}))
 				.then(Mono.fromFuture(slots.opened))
 				.timeout(Duration.ofSeconds(10));
 		}
@@ -197,7 +233,16 @@ public final class WsRequestLoad {
 		long id = slots.nextId++;
 		slots.startNanos[(int) (id & (SLOTS - 1))] = startNanos;
 		this.sent.incrementAndGet();
-		conn.send((this.prefix + id + this.suffix).getBytes(StandardCharsets.US_ASCII));
+		if (this.kind.msgpack()) {
+			byte[] request = new byte[this.packed[0].length + 8 + this.packed[1].length];
+			System.arraycopy(this.packed[0], 0, request, 0, this.packed[0].length);
+			ByteBuffer.wrap(request, this.packed[0].length, 8).putLong(id);
+			System.arraycopy(this.packed[1], 0, request, this.packed[0].length + 8, this.packed[1].length);
+			conn.sendBinary(request);
+		}
+		else {
+			conn.send((this.prefix + id + this.suffix).getBytes(StandardCharsets.US_ASCII));
+		}
 	}
 
 	private void onFrame(Ws.Conn conn, ByteBuf frame) {
@@ -205,15 +250,16 @@ public final class WsRequestLoad {
 		if (slots == null) {
 			return;
 		}
-		long id = Scan.id(frame);
+		boolean msgpack = this.kind.msgpack();
+		long id = msgpack ? MsgpackScan.id(frame) : Scan.id(frame);
 		if (id == Scan.NONE) {
-			if (Scan.opIs(frame, "opened")) {
+			if (msgpack ? MsgpackScan.opIs(frame, "opened") : Scan.opIs(frame, "opened")) {
 				slots.opened.complete(null);
 			}
 			return;
 		}
 		long now = System.nanoTime();
-		if (Scan.opIs(frame, "error")) {
+		if (msgpack ? MsgpackScan.opIs(frame, "error") : Scan.opIs(frame, "error")) {
 			this.errors.incrementAndGet();
 		}
 		else {

@@ -89,6 +89,7 @@ public final class Report {
 		requestReply(out);
 		constantRate(out);
 		rpc(out);
+		transports(out);
 		fanout(out);
 		memory(out);
 		jmh(out);
@@ -146,8 +147,25 @@ public final class Report {
 		}
 		out.append("\n**(c) `@ZmqRpc` calls** (`rpc` = plain method on the zmqws-rpc scheduler, `rpc-mono` = "
 				+ "`Mono` method on the caller's thread), same client and payload as (a)\n\n");
-		out.append("| in flight | target | calls/s | vs bare | vs gateway (a) | p50 ms | p99 ms | p99.9 ms | server CPU "
-				+ "| server µs/call | client CPU | errors |\n");
+		comparedToGateway(out, rows, "calls/s", "server µs/call");
+	}
+
+	private void transports(StringBuilder out) {
+		List<Result> rows = this.results.stream()
+			.filter((r) -> r.scenario().equals("transports") && r.mode().equals("max"))
+			.toList();
+		if (rows.isEmpty()) {
+			return;
+		}
+		out.append("\n**(e) Transports and encodings**, request/reply as (a) (`gateway-msgpack` = MessagePack in "
+				+ "binary frames; `gateway-h2c` = JSON on WebSockets over h2c (RFC 8441), streams of one HTTP/2 "
+				+ "connection, served by a second gateway with `server.http2.enabled`)\n\n");
+		comparedToGateway(out, rows, "req/s", "server µs/req");
+	}
+
+	private void comparedToGateway(StringBuilder out, List<Result> rows, String throughput, String cost) {
+		out.append("| in flight | target | " + throughput + " | vs bare | vs gateway (a) | p50 ms | p99 ms | p99.9 ms "
+				+ "| server CPU | " + cost + " | client CPU | errors |\n");
 		out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		for (Result r : rows) {
 			out.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |\n",
