@@ -214,6 +214,26 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/** Waits until {@code count} protocol messages match. */
+	/**
+	 * Requests {@code text} on the open REQ socket {@code sid} (ids from {@code firstId}
+	 * on) until the answer is a reply rather than {@code backend_unavailable}: the gateway
+	 * may still be connecting to the backend. Returns the next unused id.
+	 */
+	public long awaitBackend(long sid, long firstId, String text) {
+		long deadline = System.nanoTime() + WAIT.toNanos();
+		for (long id = firstId;; id++) {
+			long expected = id;
+			post("{\"op\":\"request\",\"sid\":" + sid + ",\"id\":" + id + ",\"frames\":[\"" + text + "\"]}");
+			JsonNode answer = await((m) -> m.path("id").asLong(-1) == expected);
+			if (answer.path("op").asString().equals("reply")) {
+				return id + 1;
+			}
+			if (!answer.path("code").asString().equals("backend_unavailable") || System.nanoTime() > deadline) {
+				throw new AssertionError("No reply to a request on socket " + sid + ": " + answer);
+			}
+		}
+	}
+
 	public synchronized List<JsonNode> awaitCount(Predicate<JsonNode> condition, int count) {
 		long deadline = System.nanoTime() + WAIT.toNanos();
 		while (true) {
@@ -249,7 +269,10 @@ public final class SseClient implements AutoCloseable {
 	private void waitUntil(long deadline, String failure) {
 		long left = deadline - System.nanoTime();
 		if (left <= 0) {
-			throw new AssertionError(failure + " within " + WAIT);
+			List<JsonNode> received = messages();
+			throw new AssertionError(failure + " within " + WAIT + "; the last of " + received.size()
+					+ " messages received: " + abbreviate(received.subList(Math.max(0, received.size() - 3),
+							received.size())));
 		}
 		try {
 			TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
