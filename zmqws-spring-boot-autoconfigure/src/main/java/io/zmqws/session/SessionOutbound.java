@@ -12,6 +12,7 @@ import java.util.function.Function;
 import io.zmqws.protocol.CloseCodes;
 import io.zmqws.protocol.ServerMessage;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
 import reactor.core.CoreSubscriber;
 import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
@@ -195,12 +196,6 @@ final class SessionOutbound {
 		}
 	}
 
-	private boolean isCompleted() {
-		synchronized (this.lock) {
-			return this.completed;
-		}
-	}
-
 	private boolean isDrained() {
 		synchronized (this.lock) {
 			return this.completed && this.queue.isEmpty();
@@ -230,14 +225,14 @@ final class SessionOutbound {
 		}
 	}
 
-
 	/** Subscribes each subscriber to the one queue. */
 	private record EncodedPublisher<T>(SessionOutbound outbound, Function<? super ServerMessage, ? extends T> encoder)
 			implements Publisher<T>, Fuseable {
 
 		@Override
-		public void subscribe(org.reactivestreams.Subscriber<? super T> subscriber) {
-			this.outbound.attach(new OutboundSubscription<T>(this.outbound, this.encoder, Operators.toCoreSubscriber(subscriber)));
+		public void subscribe(Subscriber<? super T> subscriber) {
+			this.outbound.attach(
+					new OutboundSubscription<T>(this.outbound, this.encoder, Operators.toCoreSubscriber(subscriber)));
 		}
 
 	}
@@ -276,27 +271,24 @@ final class SessionOutbound {
 				return;
 			}
 			if (this.fused) {
-				if (this.requested.get() > 0 && this.outbound.hasQueued()) {
+				boolean waiting;
+				boolean completed;
+				synchronized (this.outbound.lock) {
+					waiting = !this.outbound.queue.isEmpty();
+					completed = this.outbound.completed;
+				}
+				if (waiting && this.requested.get() > 0) {
 					this.actual.onNext(null);
 				}
-				if (this.outbound.isCompleted()) {
+				if (completed) {
 					this.terminated = true;
 					this.actual.onComplete();
 				}
 				return;
 			}
-			long wanted = this.requested.get();
-			long emitted = 0;
-			while (emitted != wanted && !this.cancelled) {
-				T next = poll();
-				if (next == null) {
-					break;
-				}
+			T next;
+			while (!this.cancelled && (next = poll()) != null) {
 				this.actual.onNext(next);
-				emitted++;
-			}
-			if (emitted != 0 && wanted != Long.MAX_VALUE) {
-				this.requested.addAndGet(-emitted);
 			}
 			if (!this.cancelled && this.outbound.isDrained()) {
 				this.terminated = true;
@@ -332,22 +324,22 @@ final class SessionOutbound {
 		}
 
 		/**
-		 * The next message, encoded. A fused subscriber gets no more than it has asked for
-		 * with {@link #request(long)}: what it has not asked for stays in this queue, where
-		 * the overflow policy applies, rather than piling up further down (Reactor Netty,
-		 * for one, asks per written-and-flushed frame but polls as long as it gets
-		 * messages).
+		 * The next message, encoded, within the subscriber's demand. A fused subscriber too
+		 * gets no more than it has asked for with {@link #request(long)}: what it has not
+		 * asked for stays in this queue, where the overflow policy applies, rather than
+		 * piling up further down (Reactor Netty, for one, asks per written-and-flushed
+		 * frame but polls as long as it gets messages).
 		 */
 		@Override
 		public T poll() {
-			if (this.fused && this.requested.get() == 0) {
+			if (this.requested.get() == 0) {
 				return null;
 			}
 			ServerMessage next = this.outbound.poll();
 			if (next == null) {
 				return null;
 			}
-			if (this.fused && this.requested.get() != Long.MAX_VALUE) {
+			if (this.requested.get() != Long.MAX_VALUE) {
 				this.requested.decrementAndGet();
 			}
 			this.outbound.wakeRoomWaiters();

@@ -84,7 +84,7 @@ public final class WsRequestLoad {
 
 	private final String suffix;
 
-	/** MessagePack requests: the bytes before and after the id. */
+	/** MessagePack requests: the bytes before and after the id ({@code null} for JSON). */
 	private final byte[][] packed;
 
 	private final Recorder recorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
@@ -102,7 +102,8 @@ public final class WsRequestLoad {
 	public WsRequestLoad(Kind kind, int payloadBytes) {
 		this.kind = kind;
 		String payload = "x".repeat(payloadBytes);
-		this.packed = MsgpackScan.requestAroundId(1, payload.getBytes(StandardCharsets.US_ASCII));
+		this.packed = kind.msgpack() ? MsgpackScan.requestAroundId(1, payload.getBytes(StandardCharsets.US_ASCII))
+				: null;
 		switch (kind) {
 			case GATEWAY, BARE, GATEWAY_MSGPACK, GATEWAY_H2C -> {
 				this.prefix = "{\"op\":\"request\",\"sid\":1,\"id\":";
