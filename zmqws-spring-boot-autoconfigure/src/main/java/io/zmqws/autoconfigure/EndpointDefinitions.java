@@ -50,7 +50,8 @@ final class EndpointDefinitions {
 					throw new InvalidConfigurationPropertyValueException(prefix + ".address", address,
 							"Invalid address: " + problem);
 				}
-				if (endpoint.isBind()) {
+				// a wildcard port is a new ephemeral port on every bind, never a duplicate
+				if (endpoint.isBind() && !address.endsWith(":*")) {
 					String previous = boundBy.putIfAbsent(address, prefix + ".address");
 					if (previous != null) {
 						throw new InvalidConfigurationPropertyValueException(prefix + ".address", address,

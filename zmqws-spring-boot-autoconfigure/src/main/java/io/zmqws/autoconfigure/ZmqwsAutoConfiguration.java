@@ -10,6 +10,12 @@ import io.zmqws.protocol.MessagePackProtocolCodec;
 import io.zmqws.protocol.ProtocolCodecs;
 import io.zmqws.session.SessionSettings;
 import io.zmqws.socket.ZmqEndpoints;
+import io.zmqws.socket.ZmtpTransport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import reactor.netty.http.HttpResources;
+import reactor.netty.resources.LoopResources;
 import org.msgpack.core.MessagePack;
 import org.zeromq.ZMQ;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,6 +31,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * Auto-configuration of the zmqws core: the named ZeroMQ endpoints, the protocol codec,
@@ -37,11 +44,13 @@ public final class ZmqwsAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	ZmqEndpoints zmqEndpoints(ZmqwsProperties properties) {
+	ZmqEndpoints zmqEndpoints(ZmqwsProperties properties, ObjectProvider<ZmtpTransport> zmtpTransport) {
 		ZmqwsProperties.Zmq zmq = properties.getZmq();
 		positive("zmqws.zmq.io-threads", zmq.getIoThreads());
+		ZmtpTransport transport = (zmq.getRequestEngine() == ZmqwsProperties.RequestEngine.ZMTP)
+				? zmtpTransport.getIfAvailable() : null;
 		ZmqEndpoints endpoints = new ZmqEndpoints(EndpointDefinitions.from(properties), zmq.getIoThreads(),
-				zmq.getStartTimeout(), zmq.getStopTimeout());
+				zmq.getStartTimeout(), zmq.getStopTimeout(), (transport != null) ? transport::requestChannel : null);
 		endpoints.start();
 		return endpoints;
 	}
@@ -72,6 +81,25 @@ public final class ZmqwsAutoConfiguration {
 	@Order(0)
 	JsonProtocolCodec zmqwsJsonProtocolCodec() {
 		return new JsonProtocolCodec();
+	}
+
+	/**
+	 * The ZMTP request engine's event loops when Reactor Netty is on the class path: the
+	 * web server's own, through its {@link ReactorResourceFactory} when there is one.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Bootstrap.class, LoopResources.class, ReactorResourceFactory.class })
+	static class ZmtpConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ZmtpTransport zmqwsZmtpTransport(ObjectProvider<ReactorResourceFactory> resourceFactory) {
+			ReactorResourceFactory factory = resourceFactory.getIfAvailable();
+			LoopResources loops = (factory != null) ? factory.getLoopResources() : HttpResources.get();
+			EventLoopGroup group = loops.onClient(LoopResources.DEFAULT_NATIVE);
+			return new ZmtpTransport(group, loops.onChannelClass(SocketChannel.class, group));
+		}
+
 	}
 
 	/** MessagePack ({@code zmqws.v1.msgpack}) when msgpack-core is on the class path. */

@@ -690,6 +690,14 @@ public class ZmqwsProperties {
 		 */
 		private Duration stopTimeout = Duration.ofSeconds(5);
 
+		/**
+		 * What carries REQ and RPC endpoints that connect to tcp:// addresses: zmqws's own
+		 * ZMTP 3.0 client on the web server's Netty event loops, or a JeroMQ DEALER on a
+		 * thread of its own. Binding endpoints, and every endpoint without Netty on the
+		 * class path, use JeroMQ.
+		 */
+		private RequestEngine requestEngine = RequestEngine.ZMTP;
+
 		public int getIoThreads() {
 			return this.ioThreads;
 		}
@@ -713,6 +721,27 @@ public class ZmqwsProperties {
 		public void setStopTimeout(Duration stopTimeout) {
 			this.stopTimeout = stopTimeout;
 		}
+
+		public RequestEngine getRequestEngine() {
+			return this.requestEngine;
+		}
+
+		public void setRequestEngine(RequestEngine requestEngine) {
+			this.requestEngine = requestEngine;
+		}
+
+	}
+
+	/**
+	 * What carries connecting REQ and RPC endpoints.
+	 */
+	public enum RequestEngine {
+
+		/** zmqws's own ZMTP client on Netty event loops. */
+		ZMTP,
+
+		/** A JeroMQ DEALER socket on a thread of its own. */
+		JEROMQ
 
 	}
 

@@ -10,7 +10,7 @@ import io.zmqws.security.AccessPolicy;
 import io.zmqws.socket.EndpointDefinition;
 import io.zmqws.socket.EndpointType;
 import io.zmqws.socket.RequestChannel;
-import io.zmqws.socket.SocketLoop;
+import io.zmqws.socket.ZmqEndpoint;
 import io.zmqws.socket.SocketOptions;
 import io.zmqws.socket.ZmqAddresses;
 import io.zmqws.socket.ZmqEndpoints;
@@ -59,7 +59,7 @@ public final class ZmqwsRpcAutoConfiguration {
 			ZmqEndpoints endpoints) {
 		positive("zmqws.rpc.timeout", properties.getRpc().getTimeout().toMillis());
 		Map<String, RequestChannel> remotes = new LinkedHashMap<>();
-		for (SocketLoop loop : endpoints.all()) {
+		for (ZmqEndpoint loop : endpoints.all()) {
 			if (loop.endpoint().type() == EndpointType.RPC) {
 				remotes.put(loop.endpoint().name(), (RequestChannel) loop);
 			}

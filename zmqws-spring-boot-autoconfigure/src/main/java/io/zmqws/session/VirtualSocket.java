@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.zmqws.protocol.ServerMessage;
-import io.zmqws.socket.SocketLoop;
+import io.zmqws.socket.ZmqEndpoint;
 import io.zmqws.socket.SubscriptionHub;
 import reactor.core.Disposable;
 
@@ -18,7 +18,7 @@ final class VirtualSocket implements SubscriptionHub.Subscriber {
 
 	private final long sid;
 
-	private final SocketLoop endpoint;
+	private final ZmqEndpoint endpoint;
 
 	private final SessionOutbound outbound;
 
@@ -36,7 +36,7 @@ final class VirtualSocket implements SubscriptionHub.Subscriber {
 
 	private volatile boolean active = true;
 
-	VirtualSocket(long sid, SocketLoop endpoint, SessionOutbound outbound) {
+	VirtualSocket(long sid, ZmqEndpoint endpoint, SessionOutbound outbound) {
 		this.sid = sid;
 		this.endpoint = endpoint;
 		this.outbound = outbound;
@@ -46,7 +46,7 @@ final class VirtualSocket implements SubscriptionHub.Subscriber {
 		return this.sid;
 	}
 
-	SocketLoop endpoint() {
+	ZmqEndpoint endpoint() {
 		return this.endpoint;
 	}
 

@@ -31,7 +31,7 @@ import io.zmqws.security.TokenAuthenticator;
 import io.zmqws.socket.EndpointType;
 import io.zmqws.socket.PushChannel;
 import io.zmqws.socket.RequestChannel;
-import io.zmqws.socket.SocketLoop;
+import io.zmqws.socket.ZmqEndpoint;
 import io.zmqws.socket.SubscriptionHub;
 import io.zmqws.socket.ZmqEndpoints;
 import io.zmqws.socket.ZmqSocketException;
@@ -452,7 +452,7 @@ public final class ZmqwsSession implements BrowserConnection {
 			throw error(ErrorCode.LIMIT_EXCEEDED, "At most " + this.settings.maxSockets() + " sockets may be open",
 					open, open.sid(), null);
 		}
-		SocketLoop endpoint = this.endpoints.find(open.endpoint());
+		ZmqEndpoint endpoint = this.endpoints.find(open.endpoint());
 		if (endpoint == null) {
 			throw error(ErrorCode.UNKNOWN_ENDPOINT, "No endpoint named '" + abbreviate(open.endpoint()) + "'", open,
 					open.sid(), null);
@@ -555,7 +555,7 @@ public final class ZmqwsSession implements BrowserConnection {
 		channel.push(push.frames()).subscribe(call);
 	}
 
-	private <T extends SocketLoop> T endpoint(long sid, Class<T> type, ClientMessage message, Long id) {
+	private <T extends ZmqEndpoint> T endpoint(long sid, Class<T> type, ClientMessage message, Long id) {
 		VirtualSocket socket = this.sockets.get(sid);
 		if (socket == null) {
 			throw error(ErrorCode.UNKNOWN_SOCKET, "No socket " + sid + " is open", message, sid, id);

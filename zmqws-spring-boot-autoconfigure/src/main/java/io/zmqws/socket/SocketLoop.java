@@ -33,7 +33,7 @@ import reactor.core.publisher.Mono;
  * The loop is stopped by a flag and the same wake-up, never by interrupting its thread,
  * and it closes its socket itself before it ends.
  */
-public abstract class SocketLoop {
+public abstract class SocketLoop implements ZmqEndpoint {
 
 	private static final Log logger = LogFactory.getLog(SocketLoop.class);
 

@@ -26,7 +26,7 @@ public final class ZmqEndpoints implements AutoCloseable {
 
 	private final ZMQ.Context context;
 
-	private final Map<String, SocketLoop> loops = new LinkedHashMap<>();
+	private final Map<String, ZmqEndpoint> loops = new LinkedHashMap<>();
 
 	private final List<SocketLoop> extraLoops = new CopyOnWriteArrayList<>();
 
@@ -44,17 +44,34 @@ public final class ZmqEndpoints implements AutoCloseable {
 	 */
 	public ZmqEndpoints(Collection<EndpointDefinition> definitions, int ioThreads, Duration startTimeout,
 			Duration stopTimeout) {
+		this(definitions, ioThreads, startTimeout, stopTimeout, null);
+	}
+
+	/**
+	 * @param definitions the endpoints
+	 * @param ioThreads ZeroMQ I/O threads for the shared context
+	 * @param startTimeout how long one endpoint may take to set up its socket
+	 * @param stopTimeout how long one endpoint may take to close its socket
+	 * @param requestChannels creates the request channels of REQ and RPC endpoints that it
+	 * can carry (returning {@code null} for the others, which get a JeroMQ DEALER), or
+	 * {@code null} for JeroMQ everywhere
+	 */
+	public ZmqEndpoints(Collection<EndpointDefinition> definitions, int ioThreads, Duration startTimeout,
+			Duration stopTimeout, Function<EndpointDefinition, RequestChannel> requestChannels) {
 		this.context = ZMQ.context(ioThreads);
 		this.startTimeout = startTimeout;
 		this.stopTimeout = stopTimeout;
 		for (EndpointDefinition definition : definitions) {
-			this.loops.put(definition.name(), create(definition));
+			RequestChannel channel = (requestChannels != null
+					&& (definition.type() == EndpointType.REQ || definition.type() == EndpointType.RPC))
+							? requestChannels.apply(definition) : null;
+			this.loops.put(definition.name(), (channel != null) ? channel : create(definition));
 		}
 	}
 
-	private SocketLoop create(EndpointDefinition definition) {
+	private ZmqEndpoint create(EndpointDefinition definition) {
 		return switch (definition.type()) {
-			case REQ, RPC -> new RequestChannel(definition, this.context);
+			case REQ, RPC -> new DealerRequestChannel(definition, this.context);
 			case SUB -> new SubscriptionHub(definition, this.context);
 			case PUSH -> new PushChannel(definition, this.context);
 		};
@@ -62,16 +79,16 @@ public final class ZmqEndpoints implements AutoCloseable {
 
 	/** Starts every endpoint; on failure, stops those already started and rethrows. */
 	public void start() {
-		List<SocketLoop> started = new ArrayList<>();
+		List<ZmqEndpoint> started = new ArrayList<>();
 		try {
-			for (SocketLoop loop : this.loops.values()) {
+			for (ZmqEndpoint loop : this.loops.values()) {
 				started.add(loop);
 				loop.start(this.startTimeout);
 			}
 		}
 		catch (RuntimeException ex) {
 			boolean allStopped = true;
-			for (SocketLoop loop : started) {
+			for (ZmqEndpoint loop : started) {
 				allStopped &= loop.stop(this.stopTimeout);
 			}
 			if (allStopped) {
@@ -94,12 +111,12 @@ public final class ZmqEndpoints implements AutoCloseable {
 	}
 
 	/** The endpoint called {@code name}, or {@code null}. */
-	public SocketLoop find(String name) {
+	public ZmqEndpoint find(String name) {
 		return this.loops.get(name);
 	}
 
 	/** Every endpoint, in configuration order. */
-	public Collection<SocketLoop> all() {
+	public Collection<ZmqEndpoint> all() {
 		return this.loops.values();
 	}
 
@@ -110,9 +127,9 @@ public final class ZmqEndpoints implements AutoCloseable {
 		}
 		this.closed = true;
 		boolean allStopped = true;
-		List<SocketLoop> every = new ArrayList<>(this.extraLoops);
+		List<ZmqEndpoint> every = new ArrayList<>(this.extraLoops);
 		every.addAll(this.loops.values());
-		for (SocketLoop loop : every) {
+		for (ZmqEndpoint loop : every) {
 			if (!loop.stop(this.stopTimeout)) {
 				allStopped = false;
 				logger.warn("ZeroMQ endpoint '" + loop.endpoint().name() + "' did not stop within " + this.stopTimeout);

@@ -3,18 +3,22 @@ package io.zmqws.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import io.netty.bootstrap.Bootstrap;
 import io.zmqws.protocol.JsonProtocolCodec;
 import io.zmqws.protocol.MessagePackProtocolCodec;
 import io.zmqws.protocol.ProtocolCodec;
 import io.zmqws.protocol.ProtocolCodecs;
 import io.zmqws.session.OverflowPolicy;
 import io.zmqws.session.SessionSettings;
+import io.zmqws.socket.DealerRequestChannel;
 import io.zmqws.socket.EndpointType;
 import io.zmqws.socket.PushChannel;
 import io.zmqws.socket.RequestChannel;
-import io.zmqws.socket.SocketLoop;
 import io.zmqws.socket.SubscriptionHub;
+import io.zmqws.socket.ZmqEndpoint;
 import io.zmqws.socket.ZmqEndpoints;
+import io.zmqws.socket.ZmtpRequestChannel;
+import io.zmqws.socket.ZmtpTransport;
 import org.junit.jupiter.api.Test;
 import org.zeromq.ZMQ;
 
@@ -71,7 +75,7 @@ class ZmqwsAutoConfigurationTests {
 				ZmqEndpoints endpoints = context.getBean(ZmqEndpoints.class);
 				assertThat(endpoints.all()).extracting((loop) -> loop.endpoint().name())
 					.containsExactly("echo", "quotes", "log");
-				SocketLoop echo = endpoints.find("echo");
+				ZmqEndpoint echo = endpoints.find("echo");
 				assertThat(echo).isInstanceOf(RequestChannel.class);
 				assertThat(echo.endpoint().type()).isEqualTo(EndpointType.REQ);
 				assertThat(echo.endpoint().addresses()).containsExactly("tcp://127.0.0.1:5555", "tcp://127.0.0.1:5556");
@@ -87,6 +91,53 @@ class ZmqwsAutoConfigurationTests {
 				assertThat(settings.maxSockets()).isEqualTo(5);
 				assertThat(settings.overflowPolicy()).isEqualTo(OverflowPolicy.CLOSE);
 			});
+	}
+
+	@Test
+	void connectingRequestEndpointsUseTheZmtpEngineAndBindingOnesJeroMq() {
+		this.contextRunner
+			.withPropertyValues("zmqws.endpoints.echo.type=REQ", "zmqws.endpoints.echo.address=tcp://127.0.0.1:5555",
+					"zmqws.endpoints.remote.type=RPC", "zmqws.endpoints.remote.address=tcp://localhost:5556",
+					"zmqws.endpoints.bound.type=REQ", "zmqws.endpoints.bound.address=tcp://127.0.0.1:*",
+					"zmqws.endpoints.bound.bind=true")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ZmtpTransport.class);
+				ZmqEndpoints endpoints = context.getBean(ZmqEndpoints.class);
+				assertThat(endpoints.find("echo")).isInstanceOf(ZmtpRequestChannel.class);
+				assertThat(endpoints.find("remote")).isInstanceOf(ZmtpRequestChannel.class);
+				assertThat(endpoints.find("bound")).isInstanceOf(DealerRequestChannel.class);
+			});
+	}
+
+	@Test
+	void requestEngineJeromqGivesEveryRequestEndpointADealerSocket() {
+		this.contextRunner
+			.withPropertyValues("zmqws.zmq.request-engine=jeromq", "zmqws.endpoints.echo.type=REQ",
+					"zmqws.endpoints.echo.address=tcp://127.0.0.1:5555")
+			.run((context) -> assertThat(context.getBean(ZmqEndpoints.class).find("echo"))
+				.isInstanceOf(DealerRequestChannel.class));
+	}
+
+	@Test
+	void withoutNettyRequestEndpointsUseJeroMq() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(Bootstrap.class))
+			.withPropertyValues("zmqws.endpoints.echo.type=REQ", "zmqws.endpoints.echo.address=tcp://127.0.0.1:5555")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(ZmtpTransport.class);
+				assertThat(context.getBean(ZmqEndpoints.class).find("echo")).isInstanceOf(DealerRequestChannel.class);
+			});
+	}
+
+	@Test
+	void wildcardPortBindsAreNeverDuplicates() {
+		this.contextRunner
+			.withPropertyValues("zmqws.endpoints.one.type=PUSH", "zmqws.endpoints.one.address=tcp://127.0.0.1:*",
+					"zmqws.endpoints.one.bind=true", "zmqws.endpoints.two.type=PUSH",
+					"zmqws.endpoints.two.address=tcp://127.0.0.1:*", "zmqws.endpoints.two.bind=true")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.getBean(ZmqEndpoints.class)
+				.extracting((endpoints) -> endpoints.all().size())
+				.isEqualTo(2));
 	}
 
 	@Test

@@ -34,11 +34,13 @@ class ShutdownIntegrationTests {
 				.properties("server.port=0", "zmqws.endpoints.echo.type=REQ", "zmqws.endpoints.echo.address=" + echoAddress,
 						"zmqws.endpoints.ticker.type=SUB", "zmqws.endpoints.ticker.address=" + tickerAddress,
 						"zmqws.endpoints.sink.type=PUSH", "zmqws.endpoints.sink.address=tcp://127.0.0.1:*",
-						"zmqws.endpoints.sink.bind=true")
+						"zmqws.endpoints.sink.bind=true", "zmqws.endpoints.bound.type=REQ",
+						"zmqws.endpoints.bound.address=tcp://127.0.0.1:*", "zmqws.endpoints.bound.bind=true")
 				.run();
+			// the connecting REQ endpoint lives on the server's event loops (ZMTP engine)
 			assertThat(gatewayThreads(before)).extracting(Thread::getName)
 				.filteredOn((name) -> name.startsWith("zmqws-"))
-				.containsExactlyInAnyOrder("zmqws-req-echo", "zmqws-sub-ticker", "zmqws-push-sink");
+				.containsExactlyInAnyOrder("zmqws-req-bound", "zmqws-sub-ticker", "zmqws-push-sink");
 			assertThat(gatewayThreads(before)).anyMatch((thread) -> thread.getName().startsWith("reaper-"));
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			WsClient client = WsClient.connect(port);

@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -14,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.zmqws.testsupport.FreePorts;
 import io.zmqws.testsupport.RouterBackend;
+import io.zmqws.testsupport.ZmqBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.zeromq.ZMQ;
@@ -27,22 +30,23 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link RequestChannel} against a real ROUTER backend on loopback: the
  * correlation envelope, replies matched by id whatever their order, replies nobody
- * awaits dropped and counted, and every way a request can fail.
+ * awaits dropped and counted, and every way a request can fail. Each implementation runs
+ * them all.
  */
-class RequestChannelTests {
+abstract class RequestChannelTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(10);
+	protected static final Duration WAIT = Duration.ofSeconds(10);
 
 	/** Long enough for JeroMQ's 30 second handshake timer to undo a stalled connect. */
-	private static final Duration HANDSHAKE_RECOVERY = Duration.ofSeconds(60);
+	protected static final Duration HANDSHAKE_RECOVERY = Duration.ofSeconds(60);
 
 	private static final byte[] EMPTY = new byte[0];
 
-	private final String address = FreePorts.tcp();
+	protected final String address = FreePorts.tcp();
 
 	private final ZMQ.Context context = ZMQ.context(1);
 
-	private RequestChannel channel;
+	protected RequestChannel channel;
 
 	private RouterBackend backend;
 
@@ -224,7 +228,7 @@ class RequestChannelTests {
 			.subscribe(signal::set, signal::set, () -> signal.compareAndSet(null, "completed"));
 		List<byte[]> abandoned = this.backend.take();
 		subscription.dispose();
-		loopBarrier();
+		// the cancel is queued to the channel's thread before the next request
 		CompletableFuture<List<byte[]>> next = request("next");
 		List<byte[]> nextReceived = this.backend.take();
 		assertThat(text(nextReceived.get(3))).as("the only pending slot was freed").isEqualTo("next");
@@ -266,12 +270,77 @@ class RequestChannelTests {
 		assertThat(failure(pending).getReason()).isEqualTo(ZmqSocketException.Reason.BACKEND_UNAVAILABLE);
 	}
 
-	private void start(SocketOptions options) {
+	/** The implementation under test, not yet started. */
+	protected abstract RequestChannel create(EndpointDefinition definition, ZMQ.Context context);
+
+	@Test
+	void requestsGoToTheConnectedBackendsInTurn() throws Exception {
+		String second = FreePorts.tcp();
+		try (ZmqBackend one = ZmqBackend.rep(this.address, (request) -> withTag(request, "one"));
+				ZmqBackend two = ZmqBackend.rep(second, (request) -> withTag(request, "two"))) {
+			start(options(), this.address, second);
+			await().atMost(HANDSHAKE_RECOVERY).until(() -> this.channel.connectedPeers() == 2);
+			awaitServedBy(Set.of("one", "two"));
+			List<String> servedBy = new ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				servedBy.add(texts(request("turn-" + i).get(10, TimeUnit.SECONDS)).get(1));
+			}
+			assertThat(servedBy).containsOnly("one", "two");
+			assertThat(Collections.frequency(servedBy, "one")).isEqualTo(5);
+		}
+	}
+
+	@Test
+	void framesOfAnySizeUpToTheLimitRoundTripByteForByte() throws Exception {
+		try (ZmqBackend echo = ZmqBackend.echo(this.address)) {
+			start(options(Duration.ofSeconds(30), 100, 1024 * 1024, true));
+			await().atMost(HANDSHAKE_RECOVERY).until(() -> this.channel.connectedPeers() == 1);
+			for (int size : new int[] { 0, 1, 255, 256, 65_536, 1024 * 1024 - 16 }) {
+				byte[] frame = new byte[size];
+				new Random(size).nextBytes(frame);
+				List<byte[]> reply = this.channel.request(List.of(frame, bytes("tail")), null).block(WAIT);
+				assertThat(reply).hasSize(2);
+				assertThat(reply.get(0)).as("frame of %d bytes", size).isEqualTo(frame);
+				assertThat(text(reply.get(1))).isEqualTo("tail");
+			}
+		}
+	}
+
+	@Test
+	void aBackendThatComesBackIsServedAgain() throws Exception {
+		start(options(Duration.ofSeconds(5), 100, 1024, true));
+		try (ZmqBackend echo = ZmqBackend.echo(this.address)) {
+			await().atMost(HANDSHAKE_RECOVERY).until(() -> this.channel.connectedPeers() == 1);
+			assertThat(texts(request("before").get(10, TimeUnit.SECONDS))).containsExactly("before");
+		}
+		await().atMost(HANDSHAKE_RECOVERY).until(() -> this.channel.connectedPeers() == 0);
+		assertThat(failure(request("while away")).getReason())
+			.isEqualTo(ZmqSocketException.Reason.BACKEND_UNAVAILABLE);
+		try (ZmqBackend echo = ZmqBackend.echo(this.address)) {
+			await().atMost(HANDSHAKE_RECOVERY).until(() -> this.channel.connectedPeers() == 1);
+			assertThat(texts(request("after").get(10, TimeUnit.SECONDS))).containsExactly("after");
+		}
+	}
+
+	private static List<byte[]> withTag(List<byte[]> request, String tag) {
+		return List.of(request.get(0), bytes(tag));
+	}
+
+	/** Both backends answer a first request (JeroMQ's connections may still be finishing). */
+	private void awaitServedBy(Set<String> tags) {
+		Set<String> seen = new HashSet<>();
+		await().atMost(HANDSHAKE_RECOVERY).until(() -> {
+			seen.add(texts(request("probe").get(10, TimeUnit.SECONDS)).get(1));
+			return seen.containsAll(tags);
+		});
+	}
+
+	protected void start(SocketOptions options) {
 		start(options, this.address);
 	}
 
-	private void start(SocketOptions options, String... addresses) {
-		RequestChannel started = new RequestChannel(
+	protected void start(SocketOptions options, String... addresses) {
+		RequestChannel started = create(
 				new EndpointDefinition("test", EndpointType.REQ, List.of(addresses), false, options), this.context);
 		started.start(WAIT);
 		this.channel = started;
@@ -321,22 +390,15 @@ class RequestChannelTests {
 		return this.channel.droppedReplies() - this.droppedBaseline;
 	}
 
-	/** Returns once every command queued on the channel's loop before it has run. */
-	private void loopBarrier() throws InterruptedException {
-		CountDownLatch ran = new CountDownLatch(1);
-		assertThat(this.channel.execute(ran::countDown)).isTrue();
-		assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
-	}
-
-	private CompletableFuture<List<byte[]>> request(String... frames) {
+	protected CompletableFuture<List<byte[]>> request(String... frames) {
 		return this.channel.request(frames(frames), null).toFuture();
 	}
 
-	private static SocketOptions options() {
+	protected static SocketOptions options() {
 		return options(Duration.ofSeconds(30), 100, 1024, true);
 	}
 
-	private static SocketOptions options(Duration timeout, int maxPendingRequests, long maxMessageSize,
+	protected static SocketOptions options(Duration timeout, int maxPendingRequests, long maxMessageSize,
 			boolean immediate) {
 		return new SocketOptions(timeout, maxPendingRequests, 1000, 1000, maxMessageSize, Duration.ZERO,
 				Duration.ofMillis(50), Duration.ofMillis(200), immediate, 1000, Duration.ofSeconds(2));
@@ -357,7 +419,7 @@ class RequestChannelTests {
 		return reply;
 	}
 
-	private static ZmqSocketException failure(CompletableFuture<?> future) {
+	protected static ZmqSocketException failure(CompletableFuture<?> future) {
 		ExecutionException ex = assertThatExceptionOfType(ExecutionException.class)
 			.isThrownBy(() -> future.get(10, TimeUnit.SECONDS))
 			.actual();
@@ -370,7 +432,7 @@ class RequestChannelTests {
 				(zmq) -> assertThat(zmq.getReason()).isEqualTo(reason));
 	}
 
-	private static List<byte[]> frames(String... texts) {
+	protected static List<byte[]> frames(String... texts) {
 		List<byte[]> frames = new ArrayList<>();
 		for (String text : texts) {
 			frames.add(bytes(text));
@@ -378,15 +440,15 @@ class RequestChannelTests {
 		return frames;
 	}
 
-	private static byte[] bytes(String text) {
+	protected static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
-	private static String text(byte[] frame) {
+	protected static String text(byte[] frame) {
 		return new String(frame, StandardCharsets.UTF_8);
 	}
 
-	private static List<String> texts(List<byte[]> frames) {
+	protected static List<String> texts(List<byte[]> frames) {
 		return frames.stream().map(RequestChannelTests::text).toList();
 	}
 

@@ -1,0 +1,157 @@
+package io.zmqws.socket;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.zmqws.testsupport.RouterBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+import reactor.netty.resources.LoopResources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link RequestChannelTests} for zmqws's own ZMTP client, on Reactor Netty event loops as
+ * the gateway runs it, and what only it does: check its peers, answer their heartbeats,
+ * and fail exactly the requests of a connection it loses.
+ */
+class ZmtpRequestChannelTests extends RequestChannelTests {
+
+	private static final LoopResources loops = LoopResources.create("zmtp-test", 2, true);
+
+	@AfterAll
+	static void disposeLoops() {
+		loops.dispose();
+	}
+
+	@Override
+	protected RequestChannel create(EndpointDefinition definition, ZMQ.Context context) {
+		EventLoopGroup group = loops.onClient(LoopResources.DEFAULT_NATIVE);
+		return new ZmtpTransport(group, loops.onChannelClass(SocketChannel.class, group)).requestChannel(definition);
+	}
+
+	@Test
+	void onlyConnectingTcpRequestEndpointsAreCarried() {
+		assertThat(ZmtpRequestChannel.supports(definition(EndpointType.REQ, false, "tcp://localhost:5555"))).isTrue();
+		assertThat(ZmtpRequestChannel.supports(definition(EndpointType.RPC, false, "tcp://[::1]:5555"))).isTrue();
+		assertThat(ZmtpRequestChannel.supports(definition(EndpointType.REQ, true, "tcp://*:5555"))).isFalse();
+		assertThat(ZmtpRequestChannel.supports(definition(EndpointType.REQ, false, "ipc://backend"))).isFalse();
+		assertThat(ZmtpRequestChannel.supports(definition(EndpointType.SUB, false, "tcp://localhost:5555")))
+			.isFalse();
+	}
+
+	@Test
+	void aPeerOfAnotherSocketTypeIsNeverSentRequests() {
+		try (ZMQ.Context context = ZMQ.context(1); ZMQ.Socket pull = context.socket(SocketType.PULL)) {
+			pull.setLinger(0);
+			pull.bind(this.address);
+			start(options());
+			CompletableFuture<List<byte[]>> refused = request("to a PULL socket");
+			assertThat(failure(refused).getReason()).isEqualTo(ZmqSocketException.Reason.BACKEND_UNAVAILABLE);
+			assertThat(this.channel.connectedPeers()).isZero();
+			pull.setReceiveTimeOut(300);
+			assertThat(pull.recv()).as("nothing reached the PULL socket").isNull();
+		}
+	}
+
+	@Test
+	void aPeerThatDoesNotSpeakZmtpIsDroppedAndTriedAgain() throws Exception {
+		try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			AtomicInteger accepted = new AtomicInteger();
+			Thread acceptor = new Thread(() -> answerWithHttp(server, accepted), "not-zmtp");
+			acceptor.setDaemon(true);
+			acceptor.start();
+			start(options(), "tcp://127.0.0.1:" + server.getLocalPort());
+			await().atMost(WAIT).until(() -> accepted.get() >= 3);
+			assertThat(this.channel.connectedPeers()).isZero();
+			assertThat(failure(request("nobody")).getReason()).isEqualTo(ZmqSocketException.Reason.BACKEND_UNAVAILABLE);
+		}
+	}
+
+	@Test
+	void aReplyOverTheSizeLimitClosesTheConnectionAndFailsItsRequestsOnly() throws Exception {
+		start(options(Duration.ofSeconds(30), 100, 1024, true));
+		try (RouterBackend backend = RouterBackend.bind(this.address)) {
+			await().atMost(WAIT).until(() -> this.channel.connectedPeers() == 1);
+			CompletableFuture<List<byte[]>> first = request("first");
+			CompletableFuture<List<byte[]>> second = request("second");
+			List<byte[]> firstReceived = backend.take();
+			backend.take();
+			backend.send(List.of(firstReceived.get(0), firstReceived.get(1), new byte[0], new byte[2048]));
+			assertThat(failure(first).getReason()).isEqualTo(ZmqSocketException.Reason.BACKEND_UNAVAILABLE);
+			assertThat(failure(second).getReason()).isEqualTo(ZmqSocketException.Reason.BACKEND_UNAVAILABLE);
+			await().atMost(WAIT).until(() -> this.channel.connectedPeers() == 1);
+			CompletableFuture<List<byte[]>> third = request("third");
+			List<byte[]> thirdReceived = backend.take();
+			backend.send(List.of(thirdReceived.get(0), thirdReceived.get(1), new byte[0], bytes("fine")));
+			assertThat(texts(third.get(10, TimeUnit.SECONDS))).containsExactly("fine");
+		}
+	}
+
+	@Test
+	void heartbeatsOfTheBackendAreAnsweredSoItKeepsTheConnection() throws Exception {
+		try (ZMQ.Context context = ZMQ.context(1); ZMQ.Socket rep = context.socket(SocketType.REP);
+				ZMQ.Socket monitor = context.socket(SocketType.PAIR)) {
+			rep.setLinger(0);
+			rep.setHeartbeatIvl(50);
+			rep.setHeartbeatTimeout(200);
+			rep.monitor("inproc://heartbeat-monitor", ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED);
+			monitor.connect("inproc://heartbeat-monitor");
+			rep.bind(this.address);
+			start(options());
+			await().atMost(WAIT).until(() -> this.channel.connectedPeers() == 1);
+			int accepted = 0;
+			int disconnected = 0;
+			long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+			while (System.nanoTime() < end) {
+				ZMQ.Event event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT);
+				if (event == null) {
+					Thread.sleep(20);
+				}
+				else if (event.getEvent() == ZMQ.EVENT_ACCEPTED) {
+					accepted++;
+				}
+				else {
+					disconnected++;
+				}
+			}
+			assertThat(accepted).as("connections accepted in 2 s of 50 ms heartbeats").isEqualTo(1);
+			assertThat(disconnected).as("connections the backend dropped").isZero();
+		}
+	}
+
+	private static void answerWithHttp(ServerSocket server, AtomicInteger accepted) {
+		while (!server.isClosed()) {
+			try (Socket socket = server.accept()) {
+				accepted.incrementAndGet();
+				OutputStream out = socket.getOutputStream();
+				out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".repeat(4)
+					.getBytes(StandardCharsets.US_ASCII));
+				out.flush();
+				socket.getInputStream().read(new byte[128]);
+			}
+			catch (IOException ex) {
+				// the next connection, or the server closed
+			}
+		}
+	}
+
+	private static EndpointDefinition definition(EndpointType type, boolean bind, String address) {
+		return new EndpointDefinition("test", type, List.of(address), bind, SocketOptions.defaults());
+	}
+
+}
