@@ -96,7 +96,7 @@ public final class ZmqwsAutoConfiguration {
 		ZmtpTransport zmqwsZmtpTransport(ObjectProvider<ReactorResourceFactory> resourceFactory) {
 			ReactorResourceFactory factory = resourceFactory.getIfAvailable();
 			LoopResources loops = (factory != null) ? factory.getLoopResources() : HttpResources.get();
-			EventLoopGroup group = loops.onClient(LoopResources.DEFAULT_NATIVE);
+			EventLoopGroup group = loops.onServer(LoopResources.DEFAULT_NATIVE);
 			return new ZmtpTransport(group, loops.onChannelClass(SocketChannel.class, group));
 		}
 

@@ -5,8 +5,8 @@ import io.netty.channel.EventLoopGroup;
 
 /**
  * Where {@link ZmtpRequestChannel}s live: a group of Netty event loops (usually the web
- * server's) and the socket channel type that matches their transport. Each channel takes
- * one loop of the group.
+ * server's) and the socket channel type that matches their transport. Each channel has a
+ * lane on every loop of the group.
  */
 public final class ZmtpTransport {
 
@@ -27,7 +27,7 @@ public final class ZmtpTransport {
 		if (!ZmtpRequestChannel.supports(endpoint)) {
 			return null;
 		}
-		return new ZmtpRequestChannel(endpoint, this.group.next(), this.channelType);
+		return new ZmtpRequestChannel(endpoint, this.group, this.channelType);
 	}
 
 }
