@@ -376,6 +376,7 @@ final class ZmtpLane {
 			peer.handshakeTimer = null;
 		}
 		peer.ready = true;
+		peer.warned = false;
 		peer.reconnectDelayNanos = initialReconnectDelay();
 		this.connectedPeers++;
 		List<byte[]>[] message;
@@ -429,6 +430,21 @@ final class ZmtpLane {
 		}
 	}
 
+	/**
+	 * Logs a backend's protocol problem at WARN the first time, and at DEBUG while it
+	 * lasts (until a handshake succeeds), so that a misconfigured address does not flood
+	 * the log with every retry.
+	 */
+	private static void warn(Peer peer, String message) {
+		if (!peer.warned) {
+			peer.warned = true;
+			logger.warn(message + ((logger.isDebugEnabled()) ? "" : " (repeats are logged at DEBUG)"));
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message);
+		}
+	}
+
 	private long initialReconnectDelay() {
 		return Math.max(this.endpoint.options().reconnectInterval().toNanos(), TimeUnit.MILLISECONDS.toNanos(1));
 	}
@@ -453,6 +469,8 @@ final class ZmtpLane {
 		ScheduledFuture<?> reconnect;
 
 		ScheduledFuture<?> handshakeTimer;
+
+		boolean warned;
 
 		Peer(String address, String host, int port) {
 			this.address = address;
@@ -485,7 +503,7 @@ final class ZmtpLane {
 			this.peer.handshakeTimer = ctx.executor().schedule(() -> {
 				this.peer.handshakeTimer = null;
 				if (!this.peer.ready) {
-					logger.warn("Endpoint '" + ZmtpLane.this.endpoint.name() + "': no ZMTP handshake from "
+					warn(this.peer, "Endpoint '" + ZmtpLane.this.endpoint.name() + "': no ZMTP handshake from "
 							+ this.peer.address + " within " + timeout.toMillis() + " ms; reconnecting");
 					ctx.close();
 				}
@@ -542,7 +560,7 @@ final class ZmtpLane {
 		}
 
 		private void protocolError(ChannelHandlerContext ctx, String what) {
-			logger.warn("Endpoint '" + ZmtpLane.this.endpoint.name() + "': closing the connection to "
+			warn(this.peer, "Endpoint '" + ZmtpLane.this.endpoint.name() + "': closing the connection to "
 					+ this.peer.address + ": " + what);
 			ctx.close();
 		}
