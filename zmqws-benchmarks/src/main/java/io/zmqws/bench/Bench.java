@@ -93,6 +93,11 @@ public final class Bench {
 	/** A second gateway, with {@code server.http2.enabled} (h2c), for the transports scenario. */
 	private ServerProcess gatewayH2c;
 
+	/** A third gateway, whose REQ endpoint is a JeroMQ DEALER, for the transports scenario. */
+	private ServerProcess gatewayJeromq;
+
+	private int gatewayJeromqPort;
+
 	private ServerProcess bare;
 
 	private ServerProcess stomp;
@@ -294,11 +299,15 @@ public final class Bench {
 			this.gatewayH2cPort = freePort();
 			this.gatewayH2c = startServer("gateway", "gateway-h2c",
 					gatewayArgs(this.gatewayH2cPort, "--server.http2.enabled=true"));
+			this.gatewayJeromqPort = freePort();
+			this.gatewayJeromq = startServer("gateway", "gateway-jeromq",
+					gatewayArgs(this.gatewayJeromqPort, "--zmqws.zmq.request-engine=jeromq"));
 		}
 		this.rep.awaitReady(60);
 		this.gateway.awaitReady(120);
 		if (this.gatewayH2c != null) {
 			this.gatewayH2c.awaitReady(120);
+			this.gatewayJeromq.awaitReady(120);
 		}
 		this.bare.awaitReady(60);
 		if (this.stomp != null) {
@@ -333,6 +342,7 @@ public final class Bench {
 		this.rep = null;
 		this.gateway = null;
 		this.gatewayH2c = null;
+		this.gatewayJeromq = null;
 		this.bare = null;
 		this.stomp = null;
 	}
@@ -389,16 +399,20 @@ public final class Bench {
 	}
 
 	/**
-	 * Request/reply at 64 in flight in MessagePack, and in JSON over h2c on the second
-	 * gateway; the JSON over HTTP/1.1 and bare rows of (a) are the baselines.
+	 * Request/reply at 64 in flight in MessagePack, in JSON over h2c on the second gateway,
+	 * and in JSON through a JeroMQ DEALER on the third; the JSON over HTTP/1.1 and bare rows
+	 * of (a) are the baselines.
 	 */
 	private void transports() {
 		log("transports: warming up the JIT (unrecorded)");
 		ws(WsRequestLoad.Kind.GATEWAY_MSGPACK, 64, 0, this.settings.jitWarmup(), meter(), false);
 		ws(WsRequestLoad.Kind.GATEWAY_H2C, 64, 0, this.settings.jitWarmup(), meter(), false);
+		ws(WsRequestLoad.Kind.GATEWAY_JEROMQ, 64, 0, this.settings.jitWarmup(), meter(), false);
 		ws(WsRequestLoad.Kind.GATEWAY_MSGPACK, 64, 0, this.settings.measure(),
 				profiled(meter(this.gateway, this.rep), "transports-msgpack-64"), true);
 		ws(WsRequestLoad.Kind.GATEWAY_H2C, 64, 0, this.settings.measure(), meter(this.gatewayH2c, this.rep), true);
+		ws(WsRequestLoad.Kind.GATEWAY_JEROMQ, 64, 0, this.settings.measure(), meter(this.gatewayJeromq, this.rep),
+				true);
 	}
 
 	private void ws(WsRequestLoad.Kind kind, int inFlight, double rate, java.time.Duration measure, Meter meter,
@@ -406,6 +420,7 @@ public final class Bench {
 		int port = switch (kind) {
 			case BARE -> this.barePort;
 			case GATEWAY_H2C -> this.gatewayH2cPort;
+			case GATEWAY_JEROMQ -> this.gatewayJeromqPort;
 			default -> this.gatewayPort;
 		};
 		attempt(kind.label() + " " + inFlight + ((rate > 0) ? " @" + (long) rate + "/s" : ""),

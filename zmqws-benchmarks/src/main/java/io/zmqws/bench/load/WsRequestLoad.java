@@ -40,7 +40,9 @@ public final class WsRequestLoad {
 		/** {@link #GATEWAY} in MessagePack (binary frames, the payload as {@code bin}). */
 		GATEWAY_MSGPACK("gateway-msgpack", "/zmqws", "zmqws.v1.msgpack"),
 		/** {@link #GATEWAY} on WebSockets over h2c (RFC 8441), all streams of one connection. */
-		GATEWAY_H2C("gateway-h2c", "/zmqws", "zmqws.v1.json");
+		GATEWAY_H2C("gateway-h2c", "/zmqws", "zmqws.v1.json"),
+		/** {@link #GATEWAY} on a gateway whose REQ endpoint is a JeroMQ DEALER (request-engine jeromq). */
+		GATEWAY_JEROMQ("gateway-jeromq", "/zmqws", "zmqws.v1.json");
 
 		final String label;
 
@@ -63,14 +65,14 @@ public final class WsRequestLoad {
 		}
 
 		boolean opensSocket() {
-			return this == GATEWAY || this == GATEWAY_MSGPACK || this == GATEWAY_H2C;
+			return this == GATEWAY || this == GATEWAY_MSGPACK || this == GATEWAY_H2C || this == GATEWAY_JEROMQ;
 		}
 
 		String scenario() {
 			return switch (this) {
 				case GATEWAY, BARE -> "reqrep";
 				case RPC, RPC_MONO -> "rpc";
-				case GATEWAY_MSGPACK, GATEWAY_H2C -> "transports";
+				case GATEWAY_MSGPACK, GATEWAY_H2C, GATEWAY_JEROMQ -> "transports";
 			};
 		}
 
@@ -105,7 +107,7 @@ public final class WsRequestLoad {
 		this.packed = kind.msgpack() ? MsgpackScan.requestAroundId(1, payload.getBytes(StandardCharsets.US_ASCII))
 				: null;
 		switch (kind) {
-			case GATEWAY, BARE, GATEWAY_MSGPACK, GATEWAY_H2C -> {
+			case GATEWAY, BARE, GATEWAY_MSGPACK, GATEWAY_H2C, GATEWAY_JEROMQ -> {
 				this.prefix = "{\"op\":\"request\",\"sid\":1,\"id\":";
 				this.suffix = ",\"frames\":[\"" + payload + "\"]}";
 			}

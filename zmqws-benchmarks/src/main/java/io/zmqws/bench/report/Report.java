@@ -157,9 +157,11 @@ public final class Report {
 		if (rows.isEmpty()) {
 			return;
 		}
-		out.append("\n**(e) Transports and encodings**, request/reply as (a) (`gateway-msgpack` = MessagePack in "
-				+ "binary frames; `gateway-h2c` = JSON on WebSockets over h2c (RFC 8441), streams of one HTTP/2 "
-				+ "connection, served by a second gateway with `server.http2.enabled`)\n\n");
+		out.append("\n**(e) Transports, encodings and request engines**, request/reply as (a) (`gateway-msgpack` = "
+				+ "MessagePack in binary frames; `gateway-h2c` = JSON on WebSockets over h2c (RFC 8441), streams of "
+				+ "one HTTP/2 connection, served by a second gateway with `server.http2.enabled`; `gateway-jeromq` = "
+				+ "JSON through a JeroMQ DEALER instead of the ZMTP engine, on a third gateway with "
+				+ "`zmqws.zmq.request-engine=jeromq`)\n\n");
 		comparedToGateway(out, rows, "req/s", "server µs/req");
 	}
 
