@@ -56,6 +56,12 @@ public final class ZmqwsAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "zmqwsEndpointsLifecycle")
+	ZmqEndpointsLifecycle zmqwsEndpointsLifecycle(ZmqEndpoints endpoints) {
+		return new ZmqEndpointsLifecycle(endpoints);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	ConnectionRegistry zmqwsConnectionRegistry() {
 		return new ConnectionRegistry();

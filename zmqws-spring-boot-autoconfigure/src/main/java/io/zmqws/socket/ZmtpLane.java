@@ -130,7 +130,7 @@ final class ZmtpLane {
 
 	boolean stop(Duration timeout) {
 		this.stopped = true;
-		if (this.loop.inEventLoop() || this.loop.isShuttingDown()) {
+		if (this.loop.inEventLoop()) {
 			shutDown();
 			return true;
 		}
@@ -301,7 +301,7 @@ final class ZmtpLane {
 
 	private void connect(Peer peer) {
 		peer.reconnect = null;
-		if (this.stopped) {
+		if (this.stopped || this.loop.isShuttingDown()) {
 			return;
 		}
 		byte[] literal = NetUtil.createByteArrayFromIpAddressString(peer.host);
@@ -356,7 +356,8 @@ final class ZmtpLane {
 	}
 
 	private void reconnectLater(Peer peer, Throwable cause) {
-		if (this.stopped || peer.reconnect != null) {
+		// No retries while the event loop shuts down: they would keep it from going quiet.
+		if (this.stopped || peer.reconnect != null || this.loop.isShuttingDown()) {
 			return;
 		}
 		if (logger.isDebugEnabled()) {

@@ -17,15 +17,18 @@ import io.zmqws.socket.RequestChannel;
 import io.zmqws.socket.SubscriptionHub;
 import io.zmqws.socket.ZmqEndpoint;
 import io.zmqws.socket.ZmqEndpoints;
+import io.zmqws.socket.ZmqSocketException;
 import io.zmqws.socket.ZmtpRequestChannel;
 import io.zmqws.socket.ZmtpTransport;
 import org.junit.jupiter.api.Test;
 import org.zeromq.ZMQ;
+import reactor.test.StepVerifier;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -106,6 +109,25 @@ class ZmqwsAutoConfigurationTests {
 				assertThat(endpoints.find("echo")).isInstanceOf(ZmtpRequestChannel.class);
 				assertThat(endpoints.find("remote")).isInstanceOf(ZmtpRequestChannel.class);
 				assertThat(endpoints.find("bound")).isInstanceOf(DealerRequestChannel.class);
+			});
+	}
+
+	@Test
+	void endpointsCloseWhenTheContextStopsAfterTheWebServerAndBeforeTheEventLoops() {
+		this.contextRunner
+			.withPropertyValues("zmqws.endpoints.echo.type=REQ", "zmqws.endpoints.echo.address=tcp://127.0.0.1:5555")
+			.run((context) -> {
+				ZmqEndpointsLifecycle lifecycle = context.getBean(ZmqEndpointsLifecycle.class);
+				assertThat(lifecycle.getPhase()).as("after the web server, before ReactorResourceFactory (0)")
+					.isGreaterThan(0)
+					.isLessThan(SmartLifecycle.DEFAULT_PHASE - 2048);
+				RequestChannel echo = (RequestChannel) context.getBean(ZmqEndpoints.class).find("echo");
+				context.stop();
+				assertThat(lifecycle.isRunning()).isFalse();
+				StepVerifier.create(echo.request(List.of(new byte[] { 1 }), null))
+					.expectErrorSatisfies((ex) -> assertThat(((ZmqSocketException) ex).getReason())
+						.isEqualTo(ZmqSocketException.Reason.OVERLOADED))
+					.verify(Duration.ofSeconds(5));
 			});
 	}
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -20,9 +21,13 @@ import io.zmqws.testsupport.RouterBackend;
 import io.zmqws.testsupport.ZmqBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 import reactor.netty.resources.LoopResources;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,9 +37,12 @@ import static org.awaitility.Awaitility.await;
  * the gateway runs it, and what only it does: check its peers, answer their heartbeats,
  * and fail exactly the requests of a connection it loses.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ZmtpRequestChannelTests extends RequestChannelTests {
 
-	private static final LoopResources loops = LoopResources.create("zmtp-test", 2, true);
+	private static final int LANES = 2;
+
+	private static final LoopResources loops = LoopResources.create("zmtp-test", LANES, true);
 
 	@AfterAll
 	static void disposeLoops() {
@@ -64,7 +72,7 @@ class ZmtpRequestChannelTests extends RequestChannelTests {
 			await().atMost(WAIT).until(() -> this.channel.connectedPeers() == 1);
 			List<EventExecutor> executors = new ArrayList<>();
 			loops.onServer(LoopResources.DEFAULT_NATIVE).forEach(executors::add);
-			assertThat(executors).hasSize(2);
+			assertThat(executors).hasSize(LANES);
 			for (EventExecutor executor : executors) {
 				CompletableFuture<Boolean> sameThread = new CompletableFuture<>();
 				executor.execute(() -> {
@@ -93,16 +101,21 @@ class ZmtpRequestChannelTests extends RequestChannelTests {
 	}
 
 	@Test
-	void aPeerThatDoesNotSpeakZmtpIsDroppedAndTriedAgain() throws Exception {
+	void aPeerThatDoesNotSpeakZmtpIsDroppedAndTriedAgainAndLoggedOncePerLane(CapturedOutput output)
+			throws Exception {
 		try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
 			AtomicInteger accepted = new AtomicInteger();
 			Thread acceptor = new Thread(() -> answerWithHttp(server, accepted), "not-zmtp");
 			acceptor.setDaemon(true);
 			acceptor.start();
 			start(options(), "tcp://127.0.0.1:" + server.getLocalPort());
-			await().atMost(WAIT).until(() -> accepted.get() >= 3);
+			await().atMost(WAIT).until(() -> accepted.get() >= 4 * LANES);
 			assertThat(this.channel.connectedPeers()).isZero();
 			assertThat(failure(request("nobody")).getReason()).isEqualTo(ZmqSocketException.Reason.BACKEND_UNAVAILABLE);
+			String warning = "closing the connection to tcp://127.0.0.1:" + server.getLocalPort()
+					+ ": the peer does not speak ZMTP";
+			assertThat(output.getAll().split(Pattern.quote(warning), -1))
+				.as("warnings, one per lane").hasSize(LANES + 1);
 		}
 	}
 
