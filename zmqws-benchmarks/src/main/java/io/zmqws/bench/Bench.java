@@ -362,7 +362,7 @@ public final class Bench {
 	private void requestReply(boolean rpc) {
 		log("warming up the JIT of every server (unrecorded)");
 		for (WsRequestLoad.Kind kind : List.of(WsRequestLoad.Kind.BARE, WsRequestLoad.Kind.GATEWAY,
-				WsRequestLoad.Kind.RPC, WsRequestLoad.Kind.RPC_MONO)) {
+				WsRequestLoad.Kind.RPC, WsRequestLoad.Kind.RPC_NONBLOCKING, WsRequestLoad.Kind.RPC_MONO)) {
 			if (!rpc && kind != WsRequestLoad.Kind.BARE && kind != WsRequestLoad.Kind.GATEWAY) {
 				continue;
 			}
@@ -378,6 +378,8 @@ public final class Bench {
 				ws(WsRequestLoad.Kind.RPC, inFlight, 0, this.settings.measure(),
 						profiled(meter(this.gateway), "rpc-" + inFlight), true);
 				if (inFlight == 64) {
+					ws(WsRequestLoad.Kind.RPC_NONBLOCKING, inFlight, 0, this.settings.measure(),
+							profiled(meter(this.gateway), "rpc-nonblocking-" + inFlight), true);
 					ws(WsRequestLoad.Kind.RPC_MONO, inFlight, 0, this.settings.measure(),
 							profiled(meter(this.gateway), "rpc-mono-" + inFlight), true);
 				}

@@ -134,16 +134,14 @@ public final class RpcDispatcher {
 			RpcCallContext context) {
 		Duration timeout = shorter((method.timeout() != null) ? method.timeout() : this.defaultTimeout, requested);
 		return switch (method.kind()) {
-			case VALUE -> Mono.fromCallable(() -> CallerContext.callAs(context.principal(),
-					() -> invokeMethod(method, args, kwargs, context)))
-				.subscribeOn(this.blocking)
+			case VALUE -> onScheduler(method, Mono.fromCallable(() -> CallerContext.callAs(context.principal(),
+					() -> invokeMethod(method, args, kwargs, context))))
 				.map(this::result)
 				.defaultIfEmpty(RpcReply.result(NullNode.getInstance()))
 				.timeout(timeout, timedOut())
 				.flux();
-			case FUTURE -> Mono.fromCallable(() -> CallerContext.callAs(context.principal(),
-					() -> invokeMethod(method, args, kwargs, context)))
-				.subscribeOn(this.blocking)
+			case FUTURE -> onScheduler(method, Mono.fromCallable(() -> CallerContext.callAs(context.principal(),
+					() -> invokeMethod(method, args, kwargs, context))))
 				.flatMap((future) -> Mono.fromCompletionStage((CompletionStage<?>) future))
 				.map(this::result)
 				.defaultIfEmpty(RpcReply.result(NullNode.getInstance()))
@@ -167,6 +165,11 @@ public final class RpcDispatcher {
 				yield items.concatWithValues(RpcReply.done()).contextWrite(CallerContext.reactive(context.principal()));
 			}
 		};
+	}
+
+	/** Moves a method that may block to the blocking scheduler; others run where they are called. */
+	private Mono<Object> onScheduler(RpcMethod method, Mono<Object> invocation) {
+		return method.blocking() ? invocation.subscribeOn(this.blocking) : invocation;
 	}
 
 	/**

@@ -14,9 +14,11 @@ import java.util.function.Supplier;
  * @param parameters the method's parameters
  * @param kind how the method returns its result
  * @param timeout the method's own timeout, or {@code null} for the default
+ * @param blocking whether a {@code VALUE} or {@code FUTURE} method runs on the blocking
+ * scheduler ({@code false}: on the caller's thread)
  */
 record RpcMethod(String name, Supplier<Object> bean, Method method, List<RpcParameter> parameters, ReturnKind kind,
-		Duration timeout) {
+		Duration timeout, boolean blocking) {
 
 	/** How a method hands back its result. */
 	enum ReturnKind {

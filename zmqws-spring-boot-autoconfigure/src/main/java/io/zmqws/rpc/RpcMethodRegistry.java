@@ -100,7 +100,7 @@ public class RpcMethodRegistry implements SmartInitializingSingleton {
 			Method invocable = AopUtils.selectInvocableMethod(method, beanType);
 			ReflectionUtils.makeAccessible(invocable);
 			RpcMethod rpcMethod = new RpcMethod(name, bean, invocable, parameters(method), kind(method),
-					timeout(settings, method));
+					timeout(settings, method), settings == null || settings.blocking());
 			RpcMethod clash = found.putIfAbsent(name, rpcMethod);
 			if (clash != null) {
 				throw new IllegalStateException("Ambiguous @ZmqRpc mapping '" + name + "': " + describe(clash.method())

@@ -24,4 +24,14 @@ public @interface ZmqRpcMethod {
 	 */
 	String timeout() default "";
 
+	/**
+	 * Whether the method may block. {@code true} (the default) runs a method that returns
+	 * a value, nothing or a {@code CompletionStage} on the {@code zmqws-rpc} scheduler.
+	 * {@code false} runs it on the caller's thread (for browsers, the connection's event
+	 * loop), which saves two thread hand-overs per call: only for methods that never wait
+	 * (no I/O, no locks held for long, no blocking calls). Methods returning {@code Mono}
+	 * or {@code Flux} always start on the caller's thread and must never block.
+	 */
+	boolean blocking() default true;
+
 }

@@ -90,6 +90,21 @@ class RpcIntegrationTests {
 	}
 
 	@Test
+	void blockingMethodsRunOnTheRpcSchedulerAndNonBlockingOnesOnTheConnectionsEventLoop() {
+		try (WsClient client = WsClient.connect(this.port)) {
+			client.send("{\"op\":\"call\",\"id\":1,\"method\":\"calc.threadOfBlocking\"}");
+			client.send("{\"op\":\"call\",\"id\":2,\"method\":\"calc.threadOfNonBlocking\"}");
+			client.send("{\"op\":\"call\",\"id\":3,\"method\":\"calc.threadOfNonBlockingFuture\"}");
+			assertThat(client.awaitOp("result", 1L).path("value").asString()).startsWith("zmqws-rpc-");
+			for (long id : new long[] { 2, 3 }) {
+				assertThat(client.awaitOp("result", id).path("value").asString()).as("call %d", id)
+					.doesNotStartWith("zmqws-rpc")
+					.contains("-http-");
+			}
+		}
+	}
+
+	@Test
 	void fluxStreamsItemsThenDone() {
 		try (WsClient client = WsClient.connect(this.port)) {
 			client.send("{\"op\":\"call\",\"id\":9,\"method\":\"streams.count\",\"args\":[5]}");

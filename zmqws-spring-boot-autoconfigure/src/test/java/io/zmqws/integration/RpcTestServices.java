@@ -93,6 +93,20 @@ class RpcTestServices {
 		void touch() {
 		}
 
+		String threadOfBlocking() {
+			return Thread.currentThread().getName();
+		}
+
+		@ZmqRpcMethod(blocking = false)
+		String threadOfNonBlocking() {
+			return Thread.currentThread().getName();
+		}
+
+		@ZmqRpcMethod(blocking = false)
+		CompletableFuture<String> threadOfNonBlockingFuture() {
+			return CompletableFuture.completedFuture(Thread.currentThread().getName());
+		}
+
 		String whoAmI(Principal principal, RpcCallContext context) {
 			return context.transport() + ":" + ((principal != null) ? principal.getName() : "anonymous");
 		}

@@ -35,6 +35,8 @@ public final class WsRequestLoad {
 		BARE("bare", "/echo", null),
 		/** zmqws {@code call} of {@code bench.echo} (a plain @ZmqRpc method). */
 		RPC("rpc", "/zmqws", "zmqws.v1.json"),
+		/** zmqws {@code call} of {@code bench.echoNonBlocking} (a plain method with {@code blocking = false}). */
+		RPC_NONBLOCKING("rpc-nonblocking", "/zmqws", "zmqws.v1.json"),
 		/** zmqws {@code call} of {@code bench.echoMono} (a Mono-returning @ZmqRpc method). */
 		RPC_MONO("rpc-mono", "/zmqws", "zmqws.v1.json"),
 		/** {@link #GATEWAY} in MessagePack (binary frames, the payload as {@code bin}). */
@@ -71,7 +73,7 @@ public final class WsRequestLoad {
 		String scenario() {
 			return switch (this) {
 				case GATEWAY, BARE -> "reqrep";
-				case RPC, RPC_MONO -> "rpc";
+				case RPC, RPC_NONBLOCKING, RPC_MONO -> "rpc";
 				case GATEWAY_MSGPACK, GATEWAY_H2C, GATEWAY_JEROMQ -> "transports";
 			};
 		}
@@ -113,8 +115,12 @@ public final class WsRequestLoad {
 			}
 			default -> {
 				this.prefix = "{\"op\":\"call\",\"id\":";
-				this.suffix = ",\"method\":\"bench." + ((kind == Kind.RPC) ? "echo" : "echoMono") + "\",\"args\":[\""
-						+ payload + "\"]}";
+				String method = switch (kind) {
+					case RPC -> "echo";
+					case RPC_NONBLOCKING -> "echoNonBlocking";
+					default -> "echoMono";
+				};
+				this.suffix = ",\"method\":\"bench." + method + "\",\"args\":[\"" + payload + "\"]}";
 			}
 		}
 	}
