@@ -222,10 +222,15 @@ public final class Bench {
 	 * settings) into {@code <run dir>/<label>.jfr}; {@code jfr-top} summarises it.
 	 */
 	private Meter profiled(Meter meter, String label) {
-		if (this.gateway == null) {
+		return profiled(meter, label, this.gateway);
+	}
+
+	/** Records {@code gateway}'s threads (and, with {@code --jfr}, a recording) around the meter's window. */
+	private Meter profiled(Meter meter, String label, ServerProcess gateway) {
+		if (gateway == null) {
 			return meter;
 		}
-		long gatewayPid = this.gateway.pid();
+		long gatewayPid = gateway.pid();
 		String pid = Long.toString(gatewayPid);
 		String name = label.replaceAll("[^A-Za-z0-9]+", "-");
 		Path file = this.runDir.resolve(name + ".jfr");
@@ -412,9 +417,10 @@ public final class Bench {
 		ws(WsRequestLoad.Kind.GATEWAY_JEROMQ, 64, 0, this.settings.jitWarmup(), meter(), false);
 		ws(WsRequestLoad.Kind.GATEWAY_MSGPACK, 64, 0, this.settings.measure(),
 				profiled(meter(this.gateway, this.rep), "transports-msgpack-64"), true);
-		ws(WsRequestLoad.Kind.GATEWAY_H2C, 64, 0, this.settings.measure(), meter(this.gatewayH2c, this.rep), true);
-		ws(WsRequestLoad.Kind.GATEWAY_JEROMQ, 64, 0, this.settings.measure(), meter(this.gatewayJeromq, this.rep),
-				true);
+		ws(WsRequestLoad.Kind.GATEWAY_H2C, 64, 0, this.settings.measure(),
+				profiled(meter(this.gatewayH2c, this.rep), "transports-h2c-64", this.gatewayH2c), true);
+		ws(WsRequestLoad.Kind.GATEWAY_JEROMQ, 64, 0, this.settings.measure(),
+				profiled(meter(this.gatewayJeromq, this.rep), "transports-jeromq-64", this.gatewayJeromq), true);
 	}
 
 	private void ws(WsRequestLoad.Kind kind, int inFlight, double rate, java.time.Duration measure, Meter meter,
