@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.EventExecutor;
+import io.zmqws.testsupport.FreePorts;
 import io.zmqws.testsupport.RouterBackend;
 import io.zmqws.testsupport.ZmqBackend;
 import org.junit.jupiter.api.AfterAll;
@@ -84,6 +85,23 @@ class ZmtpRequestChannelTests extends RequestChannelTests {
 				assertThat(sameThread.get(10, TimeUnit.SECONDS)).as("reply on the requesting loop").isTrue();
 			}
 		}
+	}
+
+	@Test
+	void aHostNameIsLookedUpAndServed() throws Exception {
+		int port = FreePorts.next();
+		try (ZmqBackend echo = ZmqBackend.echo("tcp://127.0.0.1:" + port)) {
+			start(options(), "tcp://localhost:" + port);
+			await().atMost(WAIT).until(() -> this.channel.connectedPeers() == 1);
+			assertThat(texts(request("by name").get(10, TimeUnit.SECONDS))).containsExactly("by name");
+		}
+	}
+
+	@Test
+	void aHostNameThatDoesNotResolveLeavesTheEndpointWithoutBackends() {
+		start(options(), "tcp://no-such-host.invalid:5555");
+		assertThat(failure(request("nowhere")).getReason()).isEqualTo(ZmqSocketException.Reason.BACKEND_UNAVAILABLE);
+		assertThat(this.channel.connectedPeers()).isZero();
 	}
 
 	@Test
