@@ -452,21 +452,9 @@ public abstract class SocketLoop implements ZmqEndpoint {
 	 * or ZeroMQ cannot take it) or {@code OVERLOADED} (the loop's queue is full).
 	 */
 	protected final Mono<Void> send(List<byte[]> prefix, List<byte[]> frames) {
-		return Mono.create((sink) -> {
-			boolean queued = execute(() -> {
-				boolean noPeer = this.endpoint.options().immediate() && this.connectedPeers == 0;
-				if (!noPeer && sendMultipart(prefix, frames)) {
-					sink.success();
-				}
-				else {
-					sink.error(new ZmqSocketException(ZmqSocketException.Reason.BACKEND_UNAVAILABLE,
-							"No backend of endpoint '" + this.endpoint.name() + "' can take the message"));
-				}
-			});
-			if (!queued) {
-				sink.error(new ZmqSocketException(ZmqSocketException.Reason.OVERLOADED,
-						"Endpoint '" + this.endpoint.name() + "' is not accepting messages"));
-			}
+		return Handover.send(this.endpoint.name(), this::execute, () -> {
+			boolean noPeer = this.endpoint.options().immediate() && this.connectedPeers == 0;
+			return !noPeer && sendMultipart(prefix, frames);
 		});
 	}
 

@@ -162,21 +162,8 @@ final class ZmtpLane {
 	}
 
 	Mono<Void> post(List<byte[]> frames) {
-		return Mono.create((sink) -> {
-			boolean queued = execute(() -> {
-				if (send(this.pending.postEnvelope(), frames) != null) {
-					sink.success();
-				}
-				else {
-					sink.error(new ZmqSocketException(ZmqSocketException.Reason.BACKEND_UNAVAILABLE,
-							"No backend of endpoint '" + this.endpoint.name() + "' can take the message"));
-				}
-			});
-			if (!queued) {
-				sink.error(new ZmqSocketException(ZmqSocketException.Reason.OVERLOADED,
-						"Endpoint '" + this.endpoint.name() + "' is not accepting messages"));
-			}
-		});
+		return Handover.send(this.endpoint.name(), this::execute,
+				() -> send(this.pending.postEnvelope(), frames) != null);
 	}
 
 	long droppedReplies() {

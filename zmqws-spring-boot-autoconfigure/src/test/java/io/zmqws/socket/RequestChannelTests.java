@@ -274,6 +274,24 @@ abstract class RequestChannelTests {
 	protected abstract RequestChannel create(EndpointDefinition definition, ZMQ.Context context);
 
 	@Test
+	void postSendsAMessageWhoseReplyNobodyAwaits() throws Exception {
+		connected(options());
+		this.channel.post(frames("fire", "and forget")).block(WAIT);
+		List<byte[]> received = this.backend.take();
+		assertEnvelope(received, "fire", "and forget");
+		this.backend.send(reply(received, "ignored"));
+		await().atMost(WAIT).until(() -> dropped() == 1);
+	}
+
+	@Test
+	void withImmediateAndNoBackendPostFailsAsBackendUnavailable() {
+		start(options());
+		StepVerifier.create(this.channel.post(frames("nowhere")))
+			.expectErrorSatisfies((ex) -> assertReason(ex, ZmqSocketException.Reason.BACKEND_UNAVAILABLE))
+			.verify(WAIT);
+	}
+
+	@Test
 	void requestsGoToTheConnectedBackendsInTurn() throws Exception {
 		String second = FreePorts.tcp();
 		try (ZmqBackend one = ZmqBackend.rep(this.address, (request) -> withTag(request, "one"));
