@@ -318,6 +318,17 @@ public final class Bench {
 		if (this.stomp != null) {
 			this.stomp.awaitReady(120);
 		}
+		if (this.options.jfr) {
+			// The first JFR start in a JVM stalls it for seconds (JFR loads and the JIT
+			// recompiles): start and stop one before anything is measured.
+			for (ServerProcess gateway : new ServerProcess[] { this.gateway, this.gatewayH2c, this.gatewayJeromq }) {
+				if (gateway != null) {
+					String pid = Long.toString(gateway.pid());
+					jcmd(pid, "JFR.start", "name=prime", "settings=profile");
+					jcmd(pid, "JFR.stop", "name=prime");
+				}
+			}
+		}
 	}
 
 	private ServerProcess startGateway(int port) throws IOException {
