@@ -405,7 +405,8 @@ public final class Bench {
 		Optional<Result> gateway64 = this.report.find("reqrep", "gateway", 64, "max");
 		if (gateway64.isPresent()) {
 			double rate = Math.floor(gateway64.get().throughput() / 2);
-			ws(WsRequestLoad.Kind.GATEWAY, 64, rate, this.settings.measure(), meter(this.gateway, this.rep), true);
+			ws(WsRequestLoad.Kind.GATEWAY, 64, rate, this.settings.measure(),
+					profiled(meter(this.gateway, this.rep), "reqrep-gateway-rate"), true);
 			ws(WsRequestLoad.Kind.BARE, 64, rate, this.settings.measure(), meter(this.bare), true);
 			zmqLoad(64, rate, this.settings.measure(), true);
 		}
