@@ -162,8 +162,8 @@ class ZmtpRequestChannelTests extends RequestChannelTests {
 		try (ZMQ.Context context = ZMQ.context(1); ZMQ.Socket rep = context.socket(SocketType.REP);
 				ZMQ.Socket monitor = context.socket(SocketType.PAIR)) {
 			rep.setLinger(0);
-			rep.setHeartbeatIvl(50);
-			rep.setHeartbeatTimeout(200);
+			rep.setHeartbeatIvl(100);
+			rep.setHeartbeatTimeout(1000);
 			rep.monitor("inproc://heartbeat-monitor", ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED);
 			monitor.connect("inproc://heartbeat-monitor");
 			rep.bind(this.address);
@@ -175,7 +175,7 @@ class ZmtpRequestChannelTests extends RequestChannelTests {
 			}
 			int accepted = 0;
 			int disconnected = 0;
-			long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+			long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
 			while (System.nanoTime() < end) {
 				ZMQ.Event event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT);
 				if (event == null) {
@@ -188,7 +188,7 @@ class ZmtpRequestChannelTests extends RequestChannelTests {
 					disconnected++;
 				}
 			}
-			assertThat(disconnected).as("connections the backend dropped in 2 s of 50 ms heartbeats").isZero();
+			assertThat(disconnected).as("connections the backend dropped in 3 s of 100 ms heartbeats").isZero();
 			assertThat(accepted).as("connections made again").isZero();
 			assertThat(this.channel.connectedPeers()).isEqualTo(1);
 		}
