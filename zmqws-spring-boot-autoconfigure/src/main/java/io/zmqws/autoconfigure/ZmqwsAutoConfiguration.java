@@ -1,23 +1,23 @@
 package io.zmqws.autoconfigure;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
 import io.zmqws.protocol.JsonProtocolCodec;
+import io.zmqws.protocol.MessagePackProtocolCodec;
+import io.zmqws.protocol.ProtocolCodec;
+import io.zmqws.protocol.ProtocolCodecs;
 import io.zmqws.pubsub.ConnectionRegistry;
 import io.zmqws.pubsub.EventGuard;
 import io.zmqws.pubsub.ZmqwsTemplate;
 import io.zmqws.security.AccessPolicy;
-import io.zmqws.protocol.ProtocolCodec;
-import io.zmqws.protocol.MessagePackProtocolCodec;
-import io.zmqws.protocol.ProtocolCodecs;
 import io.zmqws.session.SessionSettings;
 import io.zmqws.socket.ZmqEndpoints;
 import io.zmqws.socket.ZmtpTransport;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import reactor.netty.http.HttpResources;
-import reactor.netty.resources.LoopResources;
 import org.msgpack.core.MessagePack;
 import org.zeromq.ZMQ;
+import reactor.netty.http.HttpResources;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ListableBeanFactory;

@@ -299,11 +299,7 @@ final class SessionOutbound {
 		@Override
 		public void request(long n) {
 			if (Operators.validate(n)) {
-				long current;
-				do {
-					current = this.requested.get();
-				}
-				while (!this.requested.compareAndSet(current, Operators.addCap(current, n)));
+				this.requested.accumulateAndGet(n, Operators::addCap);
 				this.outbound.drain();
 			}
 		}

@@ -52,9 +52,9 @@ public final class ZmqEndpoints implements AutoCloseable {
 	 * @param ioThreads ZeroMQ I/O threads for the shared context
 	 * @param startTimeout how long one endpoint may take to set up its socket
 	 * @param stopTimeout how long one endpoint may take to close its socket
-	 * @param requestChannels creates the request channels of REQ and RPC endpoints that it
-	 * can carry (returning {@code null} for the others, which get a JeroMQ DEALER), or
-	 * {@code null} for JeroMQ everywhere
+	 * @param requestChannels creates the request channels of the REQ and RPC endpoints
+	 * that it can carry, returning {@code null} for every other endpoint (which then gets a
+	 * JeroMQ socket); or {@code null} for JeroMQ everywhere
 	 */
 	public ZmqEndpoints(Collection<EndpointDefinition> definitions, int ioThreads, Duration startTimeout,
 			Duration stopTimeout, Function<EndpointDefinition, RequestChannel> requestChannels) {
@@ -62,9 +62,7 @@ public final class ZmqEndpoints implements AutoCloseable {
 		this.startTimeout = startTimeout;
 		this.stopTimeout = stopTimeout;
 		for (EndpointDefinition definition : definitions) {
-			RequestChannel channel = (requestChannels != null
-					&& (definition.type() == EndpointType.REQ || definition.type() == EndpointType.RPC))
-							? requestChannels.apply(definition) : null;
+			RequestChannel channel = (requestChannels != null) ? requestChannels.apply(definition) : null;
 			this.loops.put(definition.name(), (channel != null) ? channel : create(definition));
 		}
 	}

@@ -22,9 +22,9 @@ import reactor.core.publisher.Mono;
 /**
  * One event loop's share of a {@link ZmtpRequestChannel}: its own connection to every
  * backend ({@link ZmtpConnection}), its pending requests, its bounded queue of commands
- * and its deadline timer, all touched on that loop only. Requests made on the loop (by the connections it serves)
- * are written to a backend without changing threads, and their replies arrive on the
- * same loop.
+ * and its deadline timer, all touched on that loop only. Requests made on the loop (by
+ * the connections it serves) are written to a backend without changing threads, and
+ * their replies arrive on the same loop.
  */
 final class ZmtpLane {
 
@@ -51,7 +51,7 @@ final class ZmtpLane {
 	private final List<ZmtpConnection> unflushed = new ArrayList<>();
 
 	/** Without {@code immediate}: messages waiting for a first connection. */
-	private final ArrayDeque<List<byte[]>[]> waiting = new ArrayDeque<>();
+	private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
 
 	private int next;
 
@@ -209,9 +209,7 @@ final class ZmtpLane {
 					|| this.waiting.size() >= this.endpoint.options().sendHighWaterMark()) {
 				return null;
 			}
-			@SuppressWarnings("unchecked")
-			List<byte[]>[] message = new List[] { envelope, frames };
-			this.waiting.add(message);
+			this.waiting.add(new Waiting(envelope, frames));
 			return WAITING;
 		}
 		write(connection, envelope, frames);
@@ -293,9 +291,9 @@ final class ZmtpLane {
 		@Override
 		public void ready(ZmtpConnection connection) {
 			ZmtpLane.this.connectedPeers++;
-			List<byte[]>[] message;
+			Waiting message;
 			while ((message = ZmtpLane.this.waiting.poll()) != null) {
-				write(connection, message[0], message[1]);
+				write(connection, message.envelope(), message.frames());
 			}
 			flush();
 		}
@@ -320,6 +318,10 @@ final class ZmtpLane {
 			}
 		}
 
+	}
+
+	/** A message sent before any connection was ready. */
+	private record Waiting(List<byte[]> envelope, List<byte[]> frames) {
 	}
 
 }

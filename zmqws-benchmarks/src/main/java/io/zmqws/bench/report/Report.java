@@ -102,9 +102,7 @@ public final class Report {
 	}
 
 	private void requestReply(StringBuilder out) {
-		List<Result> rows = this.results.stream()
-			.filter((r) -> r.scenario().equals("reqrep") && r.mode().equals("max"))
-			.toList();
+		List<Result> rows = closedLoop("reqrep");
 		if (rows.isEmpty()) {
 			return;
 		}
@@ -139,9 +137,7 @@ public final class Report {
 	}
 
 	private void rpc(StringBuilder out) {
-		List<Result> rows = this.results.stream()
-			.filter((r) -> r.scenario().equals("rpc") && r.mode().equals("max"))
-			.toList();
+		List<Result> rows = closedLoop("rpc");
 		if (rows.isEmpty()) {
 			return;
 		}
@@ -152,9 +148,7 @@ public final class Report {
 	}
 
 	private void transports(StringBuilder out) {
-		List<Result> rows = this.results.stream()
-			.filter((r) -> r.scenario().equals("transports") && r.mode().equals("max"))
-			.toList();
+		List<Result> rows = closedLoop("transports");
 		if (rows.isEmpty()) {
 			return;
 		}
@@ -164,6 +158,11 @@ public final class Report {
 				+ "JSON through a JeroMQ DEALER instead of the ZMTP engine, on a third gateway with "
 				+ "`zmqws.zmq.request-engine=jeromq`)\n\n");
 		comparedToGateway(out, rows, "req/s", "server µs/req");
+	}
+
+	/** The closed-loop ({@code max}) results of a scenario, in the order they were added. */
+	private List<Result> closedLoop(String scenario) {
+		return this.results.stream().filter((r) -> r.scenario().equals(scenario) && r.mode().equals("max")).toList();
 	}
 
 	private void comparedToGateway(StringBuilder out, List<Result> rows, String throughput, String cost) {
