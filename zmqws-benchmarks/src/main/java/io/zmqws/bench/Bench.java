@@ -151,7 +151,8 @@ public final class Bench {
 		}
 	}
 
-	static void log(String line) {
+	/** Writes a line to standard error with the seconds since the driver started. */
+	public static void log(String line) {
 		System.err.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - START) / 1e9, line);
 	}
 

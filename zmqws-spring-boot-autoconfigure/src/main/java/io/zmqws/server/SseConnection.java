@@ -226,7 +226,7 @@ final class SseConnection {
 		}
 		// The batch is handled to the end even if its request goes away: its number is taken.
 		before.thenMany(Flux.fromIterable(messages))
-			.concatMap(this::receive)
+			.concatMap((message) -> receive(message).then(this.session.outboundRoom()))
 			.doFinally((signal) -> handled.tryEmitEmpty())
 			.subscribe(null, (ex) -> logger.error("Batch " + number + " of session " + this.session.id() + " failed", ex));
 		return handled.asMono().thenReturn(BatchOutcome.ACCEPTED);

@@ -126,9 +126,10 @@ public class ZmqwsWebSocketHandler implements WebSocketHandler, SmartLifecycle {
 		KeepAliveTicker.Connection kept = this.keepAlive.add(webSocket, session, lastActivity);
 		// Copy each frame while it is valid: the transport releases its buffer after onNext,
 		// before concatMap (which waits for asynchronous access decisions) gets to it.
+		// The next frame is asked for only when the outbound queue has room for its answer.
 		Mono<Void> input = webSocket.receive()
 			.map(Inbound::copyOf)
-			.concatMap((frame) -> receive(session, codec, frame, lastActivity), 0)
+			.concatMap((frame) -> receive(session, codec, frame, lastActivity).then(session.outboundRoom()), 0)
 			.then();
 		return send(webSocket, session, codec)
 			.then(Mono.defer(() -> closeIfAsked(webSocket, session)))

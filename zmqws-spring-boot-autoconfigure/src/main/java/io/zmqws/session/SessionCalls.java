@@ -137,6 +137,7 @@ final class SessionCalls {
 		protected void hookFinally(SignalType type) {
 			SessionCalls.this.calls.get().remove(this.id, this);
 			SessionCalls.this.pending.decrementAndGet();
+			SessionCalls.this.outbound.wakeRoomWaiters();
 		}
 
 	}

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 import io.zmqws.protocol.CloseCodes;
 import io.zmqws.protocol.ServerMessage;
@@ -27,6 +28,10 @@ import reactor.core.publisher.Operators;
  * One subscriber drains it. A subscriber that asks for asynchronous fusion (Reactor
  * Netty's send does) polls this queue itself, so no second queue is kept per connection,
  * and messages are encoded on the thread that writes them.
+ * <p>
+ * Those who add to the queue faster than it can be written wait for room
+ * ({@link #whenRoom(Runnable)}): the queue has room while it, together with the answers
+ * still owed to the client, is at most half full.
  */
 final class SessionOutbound {
 
@@ -40,6 +45,8 @@ final class SessionOutbound {
 	private final OverflowPolicy policy;
 
 	private final Consumer<CloseReason> onOverflowClose;
+
+	private final IntSupplier owed;
 
 	private final AtomicInteger wip = new AtomicInteger();
 
@@ -56,9 +63,18 @@ final class SessionOutbound {
 	private boolean completed;
 
 	SessionOutbound(int capacity, OverflowPolicy policy, Consumer<CloseReason> onOverflowClose) {
+		this(capacity, policy, onOverflowClose, () -> 0);
+	}
+
+	/**
+	 * @param owed how many answers the client is still owed (its pending requests and
+	 * calls): each will take a place in this queue
+	 */
+	SessionOutbound(int capacity, OverflowPolicy policy, Consumer<CloseReason> onOverflowClose, IntSupplier owed) {
 		this.capacity = capacity;
 		this.policy = policy;
 		this.onOverflowClose = onOverflowClose;
+		this.owed = owed;
 	}
 
 	/** The messages as they are; only one subscriber is allowed. */
@@ -136,15 +152,23 @@ final class SessionOutbound {
 		return false;
 	}
 
-	/** Runs {@code action} once the queue is at most half full (at once if it is). */
+	/**
+	 * Runs {@code action} once the queue, counting the answers still owed, is at most half
+	 * full (at once if it is), or once the queue is closed.
+	 */
 	void whenRoom(Runnable action) {
 		synchronized (this.lock) {
-			if (this.queue.size() > this.capacity / 2 && !this.completed) {
+			if (!hasRoom() && !this.completed) {
 				this.roomWaiters.add(action);
 				return;
 			}
 		}
 		action.run();
+	}
+
+	/** Called under the lock. */
+	private boolean hasRoom() {
+		return this.queue.size() + this.owed.getAsInt() <= this.capacity / 2;
 	}
 
 	/** Sends what is queued, then completes. */
@@ -162,11 +186,15 @@ final class SessionOutbound {
 	}
 
 	private void discard() {
+		List<Runnable> waiting;
 		synchronized (this.lock) {
 			this.completed = true;
 			this.queue.clear();
+			waiting = new ArrayList<>(this.roomWaiters);
 			this.roomWaiters.clear();
 		}
+		// nothing more will be written: those waiting for room must not wait forever
+		waiting.forEach(Runnable::run);
 	}
 
 	private void drain() {
@@ -202,10 +230,11 @@ final class SessionOutbound {
 		}
 	}
 
-	private void wakeRoomWaiters() {
+	/** Runs those waiting for room if there is room now. */
+	void wakeRoomWaiters() {
 		List<Runnable> ready;
 		synchronized (this.lock) {
-			if (this.roomWaiters.isEmpty() || this.queue.size() > this.capacity / 2) {
+			if (this.roomWaiters.isEmpty() || !hasRoom()) {
 				return;
 			}
 			ready = new ArrayList<>(this.roomWaiters);

@@ -85,6 +85,8 @@ public final class ZmqwsSession implements BrowserConnection {
 
 	private final SessionOutbound outbound;
 
+	private final Mono<Void> outboundRoom;
+
 	private final Map<Long, VirtualSocket> sockets = new ConcurrentHashMap<>();
 
 	private final AtomicInteger pendingRequests = new AtomicInteger();
@@ -115,7 +117,9 @@ public final class ZmqwsSession implements BrowserConnection {
 		this.endpoints = endpoints;
 		this.connections = connections;
 		this.settings = settings;
-		this.outbound = new SessionOutbound(settings.outboundCapacity(), settings.overflowPolicy(), this::closeWith);
+		this.outbound = new SessionOutbound(settings.outboundCapacity(), settings.overflowPolicy(), this::closeWith,
+				this.pendingRequests::get);
+		this.outboundRoom = Mono.create((sink) -> this.outbound.whenRoom(sink::success));
 		this.calls = new SessionCalls(rpc,
 				() -> new RpcCallContext(info.transport(), info.id(), this.principal, info.remoteAddress()),
 				this.pendingRequests, settings.maxPendingRequests(), this.outbound, this::send);
@@ -216,6 +220,16 @@ public final class ZmqwsSession implements BrowserConnection {
 	/** Published messages dropped because the client read too slowly. */
 	public long droppedMessages() {
 		return this.outbound.droppedTotal();
+	}
+
+	/**
+	 * Completes once the client's outbound queue, counting the answers it is still owed,
+	 * is at most half full, or once the session is closed. Transports read the client's
+	 * next message only then: a client that sends faster than its answers can be written
+	 * is slowed down (its transport stops reading) rather than closed as too slow.
+	 */
+	public Mono<Void> outboundRoom() {
+		return this.outboundRoom;
 	}
 
 	/** Handles one message from the client. */
@@ -655,6 +669,8 @@ public final class ZmqwsSession implements BrowserConnection {
 			this.socket.untrack(this);
 			if (this.counter != null) {
 				this.counter.decrementAndGet();
+				// an operation that ended without an answer (its socket closed) frees room too
+				ZmqwsSession.this.outbound.wakeRoomWaiters();
 			}
 		}
 

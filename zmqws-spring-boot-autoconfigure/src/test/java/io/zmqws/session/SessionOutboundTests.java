@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import io.zmqws.protocol.CloseCodes;
@@ -383,6 +384,45 @@ class SessionOutboundTests {
 		ServerMessage.Message published = (ServerMessage.Message) message;
 		return "message " + new String(published.frames().get(0), StandardCharsets.UTF_8) + " dropped "
 				+ published.dropped();
+	}
+
+	@Test
+	void roomCountsQueuedMessagesAndTheAnswersStillOwed() {
+		AtomicInteger owed = new AtomicInteger(2);
+		SessionOutbound outbound = new SessionOutbound(8, OverflowPolicy.DROP_OLDEST, this.closes::add, owed::get);
+		outbound.offer(reply(1));
+		outbound.offer(reply(2));
+		AtomicInteger ran = new AtomicInteger();
+		outbound.whenRoom(ran::incrementAndGet);
+		assertThat(ran).as("2 queued + 2 owed: half of 8").hasValue(1);
+		outbound.offer(reply(3));
+		outbound.whenRoom(ran::incrementAndGet);
+		assertThat(ran).as("3 queued + 2 owed").hasValue(1);
+		owed.set(1);
+		outbound.wakeRoomWaiters();
+		assertThat(ran).as("an owed answer ended without one").hasValue(2);
+		outbound.offer(reply(4));
+		outbound.whenRoom(ran::incrementAndGet);
+		StepVerifier.create(outbound.flux(), 0)
+			.thenRequest(1)
+			.expectNext(reply(1))
+			.then(() -> assertThat(ran).as("taking a message from the queue makes room").hasValue(3))
+			.thenCancel()
+			.verify(WAIT);
+	}
+
+	@Test
+	void thoseWaitingForRoomAreReleasedWhenTheQueueIsDiscarded() {
+		SessionOutbound outbound = outbound(2, OverflowPolicy.DROP_OLDEST);
+		outbound.offer(reply(1));
+		outbound.offer(reply(2));
+		AtomicInteger ran = new AtomicInteger();
+		outbound.whenRoom(ran::incrementAndGet);
+		assertThat(ran).hasValue(0);
+		outbound.abort();
+		assertThat(ran).hasValue(1);
+		outbound.whenRoom(ran::incrementAndGet);
+		assertThat(ran).as("a closed queue never makes anyone wait").hasValue(2);
 	}
 
 	private SessionOutbound outbound(int capacity, OverflowPolicy policy) {

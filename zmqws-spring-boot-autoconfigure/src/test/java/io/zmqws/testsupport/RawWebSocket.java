@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -116,6 +117,29 @@ public final class RawWebSocket implements Closeable {
 
 	/** Sends a masked text frame. */
 	public void sendText(String text) {
+		write(textFrame(text));
+	}
+
+	/** Sends masked text frames in one write, so that the server reads them as one burst. */
+	public void sendTexts(List<String> texts) {
+		ByteArrayOutputStream frames = new ByteArrayOutputStream();
+		for (String text : texts) {
+			frames.writeBytes(textFrame(text));
+		}
+		write(frames.toByteArray());
+	}
+
+	private void write(byte[] bytes) {
+		try {
+			this.out.write(bytes);
+			this.out.flush();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static byte[] textFrame(String text) {
 		byte[] payload = text.getBytes(StandardCharsets.UTF_8);
 		byte[] mask = new byte[4];
 		ThreadLocalRandom.current().nextBytes(mask);
@@ -139,13 +163,7 @@ public final class RawWebSocket implements Closeable {
 		for (int i = 0; i < payload.length; i++) {
 			frame.write(payload[i] ^ mask[i % 4]);
 		}
-		try {
-			this.out.write(frame.toByteArray());
-			this.out.flush();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return frame.toByteArray();
 	}
 
 	/** Sends a masked control or data frame with the given opcode. */

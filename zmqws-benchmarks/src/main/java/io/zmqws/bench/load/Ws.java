@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.zmqws.bench.Bench;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
@@ -119,6 +120,10 @@ public final class Ws {
 					sink.success(conn);
 				});
 				return in.aggregateFrames(MAX_FRAME).receiveFrames().doOnNext((WebSocketFrame frame) -> {
+					if (frame instanceof CloseWebSocketFrame close && close.statusCode() != 1000) {
+						// a server that closes a connection under load spoils the run: say why
+						Bench.log("server closed a connection: " + close.statusCode() + " " + close.reasonText());
+					}
 					if (!(frame instanceof CloseWebSocketFrame)) {
 						if (!conn.firstFrame.isDone()) {
 							conn.firstFrame.complete(null);
