@@ -19,8 +19,8 @@ import java.time.Duration;
 record Settings(String name, Duration jitWarmup, Duration warmup, Duration measure, int[] inFlight, int[] subscribers, int[] connections,
 		int jmhWarmup, int jmhMeasure) {
 
-	static final Settings SHORT = new Settings("short", Duration.ofSeconds(8), Duration.ofSeconds(2), Duration.ofSeconds(4),
-			new int[] { 1, 16, 64, 256 }, new int[] { 10, 100, 1000 }, new int[] { 1000, 10_000 }, 2, 3);
+	static final Settings SHORT = new Settings("short", Duration.ofSeconds(6), Duration.ofSeconds(2), Duration.ofSeconds(4),
+			new int[] { 1, 16, 64, 256 }, new int[] { 10, 100, 1000 }, new int[] { 1000, 10_000 }, 1, 2);
 
 	static final Settings FULL = new Settings("full", Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(15),
 			new int[] { 1, 16, 64, 256 }, new int[] { 10, 100, 1000 }, new int[] { 1000, 10_000 }, 3, 5);
