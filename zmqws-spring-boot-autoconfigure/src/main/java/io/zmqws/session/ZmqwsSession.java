@@ -161,6 +161,13 @@ public final class ZmqwsSession implements BrowserConnection {
 						null, null));
 				return;
 			}
+			if (current == null && this.connections.ofUser(authenticated.getName())
+				.size() >= this.settings.maxConnectionsPerUser()) {
+				reject(new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
+						"At most " + this.settings.maxConnectionsPerUser() + " connections per user are allowed",
+						auth.op(), null, null));
+				return;
+			}
 			this.principal = authenticated;
 			this.guardDecisions.clear();
 			scheduleExpiry();

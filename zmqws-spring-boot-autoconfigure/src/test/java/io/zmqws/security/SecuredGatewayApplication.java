@@ -18,6 +18,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.zmqws.rpc.ZmqRpc;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
@@ -49,14 +50,23 @@ public class SecuredGatewayApplication {
 
 	static final List<AuthorizationDeniedEvent<?>> deniedEvents = new CopyOnWriteArrayList<>();
 
+	/**
+	 * With {@code test.anonymous-handshake=true} the gateway's paths let anonymous clients
+	 * in too, as an application taking in-band {@code auth} tokens does.
+	 */
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
-			ReactiveJwtAuthenticationConverterAdapter jwtConverter) {
+			ReactiveJwtAuthenticationConverterAdapter jwtConverter,
+			@Value("${test.anonymous-handshake:false}") boolean anonymousHandshake) {
 		ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
 		bearer.setAllowUriQueryParameter(true);
-		return http.authorizeExchange((exchanges) -> exchanges.pathMatchers("/zmqws", "/zmqws/sse", "/zmqws/sse/*").authenticated()
-			.anyExchange()
-			.permitAll())
+		String[] gateway = { "/zmqws", "/zmqws/sse", "/zmqws/sse/*" };
+		return http.authorizeExchange((exchanges) -> {
+			if (anonymousHandshake) {
+				exchanges.pathMatchers(gateway).permitAll();
+			}
+			exchanges.pathMatchers(gateway).authenticated().anyExchange().permitAll();
+		})
 			.httpBasic((basic) -> {
 			})
 			.oauth2ResourceServer((server) -> server.bearerTokenConverter(bearer)
