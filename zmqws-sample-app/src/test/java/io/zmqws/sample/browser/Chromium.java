@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
 import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 import org.openqa.selenium.By;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -114,8 +115,26 @@ final class Chromium implements AutoCloseable {
 		return this.driver;
 	}
 
-	/** Signs in on the sample's login form as a demo user (alice may trade, bob may not). */
+	/**
+	 * Signs in on the sample's login form as a demo user (alice may trade, bob may not).
+	 * A sign-in that does not complete is tried once more, as a person would, after
+	 * printing where the browser was left (a login in the restart test once timed out in
+	 * CI and could not be reproduced).
+	 */
 	void login(String base, String user) {
+		try {
+			submitLogin(base, user);
+		}
+		catch (TimeoutException ex) {
+			String page = this.driver.getPageSource();
+			System.err.println("Signing in as " + user + " did not complete; the browser is at "
+					+ this.driver.getCurrentUrl() + " showing: "
+					+ ((page != null) ? page.substring(0, Math.min(page.length(), 2000)) : "nothing"));
+			submitLogin(base, user);
+		}
+	}
+
+	private void submitLogin(String base, String user) {
 		this.driver.get(base + "/login");
 		this.driver.findElement(By.id("username")).sendKeys(user);
 		this.driver.findElement(By.id("password")).sendKeys(user);
