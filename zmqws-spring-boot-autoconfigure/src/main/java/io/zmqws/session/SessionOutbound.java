@@ -62,10 +62,6 @@ final class SessionOutbound {
 
 	private boolean completed;
 
-	SessionOutbound(int capacity, OverflowPolicy policy, Consumer<CloseReason> onOverflowClose) {
-		this(capacity, policy, onOverflowClose, () -> 0);
-	}
-
 	/**
 	 * @param owed how many answers the client is still owed (its pending requests and
 	 * calls): each will take a place in this queue

@@ -426,7 +426,7 @@ class SessionOutboundTests {
 	}
 
 	private SessionOutbound outbound(int capacity, OverflowPolicy policy) {
-		return new SessionOutbound(capacity, policy, this.closes::add);
+		return new SessionOutbound(capacity, policy, this.closes::add, () -> 0);
 	}
 
 	private static ServerMessage.Reply reply(long id) {
